@@ -1,0 +1,92 @@
+package wasm
+
+import "fmt"
+
+// immKind says which immediates follow an opcode.
+type immKind uint8
+
+const (
+	immNone immKind = iota
+	immBlockType
+	immLabel
+	immBrTable
+	immFunc
+	immCallIndirect
+	immSelectT
+	immLocal
+	immGlobal
+	immTable
+	immMemarg
+	immMemory // a reserved memory index byte (memory.size, grow, fill)
+	immI32
+	immI64
+	immF32
+	immF64
+	immRefType
+	immDataMemory
+	immData
+	immMemoryMemory
+	immElemTable
+	immElem
+	immTableTable
+	immV128
+	immShuffle
+	immLane
+	immMemargLane
+)
+
+// signature is the fixed operand typing of a simple instruction.
+type signature struct {
+	in, out []ValueType
+}
+
+// opInfo describes an opcode: its name, immediates, fixed signature (nil for
+// instructions typed by hand in the validator), the largest alignment
+// exponent allowed for memory accesses, and the feature it needs.
+type opInfo struct {
+	name    string
+	imm     immKind
+	sig     *signature
+	align   uint8
+	feature Features
+}
+
+// info returns the description of op, or nil for an unknown opcode.
+func (op Opcode) info() *opInfo {
+	var in *opInfo
+	switch op & 0xFF00 {
+	case 0:
+		in = &opsMVP[op]
+	case PrefixMisc:
+		if sub := op & 0xFF; int(sub) < len(opsMisc) {
+			in = &opsMisc[sub]
+		}
+	case PrefixSIMD:
+		in = &opsSIMD[op&0xFF]
+	}
+	if in == nil || in.name == "" {
+		return nil
+	}
+	return in
+}
+
+// String returns the instruction's text-format name.
+func (op Opcode) String() string {
+	if in := op.info(); in != nil {
+		return in.name
+	}
+	if op > 0xFF {
+		return fmt.Sprintf("opcode 0x%02x 0x%x", byte(op>>8), byte(op))
+	}
+	return fmt.Sprintf("opcode 0x%02x", byte(op))
+}
+
+// AlignLimit returns the largest alignment exponent (log2 of the access size)
+// of a memory instruction, and false for other instructions.
+func (op Opcode) AlignLimit() (uint8, bool) {
+	in := op.info()
+	if in == nil || (in.imm != immMemarg && in.imm != immMemargLane) {
+		return 0, false
+	}
+	return in.align, true
+}
