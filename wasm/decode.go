@@ -191,7 +191,7 @@ func (d *decoder) section(id byte, r *reader) {
 		for i := 0; i < n && r.err == nil; i++ {
 			m.Funcs[i] = r.u32()
 		}
-		m.FuncSigs = append(m.FuncSigs, m.Funcs...)
+		m.FuncSigs = append(m.FuncSigs[:len(m.FuncSigs):len(m.FuncSigs)], m.Funcs...)
 	case secTable:
 		n := r.count()
 		for i := 0; i < n && r.err == nil; i++ {

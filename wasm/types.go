@@ -277,7 +277,9 @@ type Module struct {
 }
 
 // BlockInfo describes one structured control instruction (block, loop, if)
-// or, as the first entry of FuncInfo.Blocks, the function body itself.
+// or, as the first entry of FuncInfo.Blocks, the function body itself. The
+// block's type is the immediate that follows the opcode at Start. BlockInfo
+// holds no pointers, so the garbage collector never scans the side tables.
 type BlockInfo struct {
 	Op    Opcode // OpBlock, OpLoop or OpIf; OpBlock for the function body
 	Start uint32 // offset in Code.Body of the opcode (0 for the function body)
@@ -290,8 +292,6 @@ type BlockInfo struct {
 	// Height is the operand-stack height at block entry, below the block's
 	// parameters, in values; Slots is the same height in 64-bit cells.
 	Height, Slots uint32
-	// Type is the block's signature (a shared value; do not modify).
-	Type *FuncType
 }
 
 // FuncInfo is what validation records about a defined function.

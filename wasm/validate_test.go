@@ -1,0 +1,255 @@
+package wasm
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestSideTables(t *testing.T) {
+	// (func (param i32) (result i32)
+	//   block (result i32)           ;; block 1 at 0
+	//     local.get 0
+	//     if (result v128)            ;; block 2
+	//       v128.const 0
+	//     else
+	//       v128.const 0
+	//     end
+	//     drop
+	//     loop                        ;; block 3
+	//       br 0
+	//     end
+	//     i32.const 7
+	//   end)
+	code := []byte{
+		0x02, 0x7F, // 0: block (result i32)
+		0x20, 0x00, // 2: local.get 0
+		0x04, 0x7B, // 4: if (result v128)
+		0xFD, 0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 6: v128.const
+		0x05,                                                       // 24: else
+		0xFD, 0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 25
+		0x0B,       // 43: end (if)
+		0x1A,       // 44: drop
+		0x03, 0x40, // 45: loop
+		0x0C, 0x00, // 47: br 0
+		0x0B,       // 49: end (loop)
+		0x41, 0x07, // 50: i32.const 7
+		0x0B, // 52: end (block)
+		0x0B, // 53: end (function)
+	}
+	m, err := Parse(oneFunc([]ValueType{I32}, []ValueType{I32}, body([]byte{1, 1, byte(I64)}, code...)), Features2_0)
+	require.NoError(t, err)
+	require.Len(t, m.FuncInfo, 1)
+	fi := m.FuncInfo[0]
+	require.Equal(t, []ValueType{I32, I64}, fi.Locals)
+	require.Equal(t, []BlockInfo{
+		{Op: OpBlock, Start: 0, End: 53, Results: 1, ResultSlots: 1},
+		{Op: OpBlock, Start: 0, End: 52, Results: 1, ResultSlots: 1},
+		{Op: OpIf, Start: 4, Else: 24, End: 43, Results: 1, ResultSlots: 2},
+		{Op: OpLoop, Start: 45, End: 49},
+	}, fi.Blocks)
+	require.Equal(t, []ValueType{V128}, fi.OperandTypes)
+	require.Equal(t, uint32(1), fi.MaxHeight)
+	require.Equal(t, uint32(2), fi.MaxSlots)
+}
+
+func TestStackHeights(t *testing.T) {
+	// i32.const, v128.const, block [i32] -> [i32] with a multi-value type.
+	code := []byte{
+		0x41, 0x01, // i32.const 1
+		0xFD, 0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // v128.const
+		0x41, 0x02, // i32.const 2
+		0x02, 0x01, // block (type 1): [i32] -> [i32]
+		0x0B,
+		0x1A, 0x1A, 0x1A,
+		0x0B,
+	}
+	m, err := Parse(module(
+		section(secType, vec(funcType(nil, nil), funcType([]ValueType{I32}, []ValueType{I32}))),
+		section(secFunction, vec([]byte{0})),
+		section(secCode, vec(body(nil, code...))),
+	), Features2_0)
+	require.NoError(t, err)
+	b := m.FuncInfo[0].Blocks[1]
+	require.Equal(t, BlockInfo{Op: OpBlock, Start: 22, End: 24, Params: 1, Results: 1, ParamSlots: 1, ResultSlots: 1, Height: 2, Slots: 3}, b)
+	require.Equal(t, uint32(3), m.FuncInfo[0].MaxHeight)
+	require.Equal(t, uint32(4), m.FuncInfo[0].MaxSlots)
+	require.Equal(t, []ValueType{I32, V128, I32}, m.FuncInfo[0].OperandTypes)
+}
+
+func TestErrorsAreTypedAndLocated(t *testing.T) {
+	// Function 0 is fine; function 1 adds an i32 to an f32 at body offset 3.
+	good := body(nil, 0x0B)
+	bad := body(nil, 0x41, 0x01, 0x43, 0, 0, 0, 0, 0x6A, 0x1A, 0x0B)
+	data := module(
+		section(secType, vec(funcType(nil, nil))),
+		section(secFunction, vec([]byte{0}, []byte{0})),
+		section(secCode, vec(good, bad)),
+	)
+	_, err := Parse(data, Features2_0)
+	var inv *InvalidError
+	require.True(t, errors.As(err, &inv), "got %v", err)
+	require.Equal(t, 1, inv.Func)
+	require.Equal(t, "i32.add", inv.Op)
+	require.Equal(t, "code", inv.Section)
+	require.Equal(t, 0x6A, int(data[inv.Offset]), "offset points at the instruction")
+	require.Contains(t, err.Error(), "type mismatch")
+
+	// An encoding error later in the same body takes precedence.
+	bad2 := body(nil, 0x41, 0x01, 0x43, 0, 0, 0, 0, 0x6A, 0x1A, 0xFF, 0x0B)
+	_, err = Parse(module(
+		section(secType, vec(funcType(nil, nil))),
+		section(secFunction, vec([]byte{0})),
+		section(secCode, vec(bad2)),
+	), Features2_0)
+	var mal *MalformedError
+	require.True(t, errors.As(err, &mal), "got %v", err)
+	require.Contains(t, mal.Msg, "illegal opcode")
+	require.Equal(t, 0, mal.Func)
+}
+
+func TestMalformedStructure(t *testing.T) {
+	cases := map[string][]byte{
+		"bad magic":       {0, 'a', 's', 'x', 1, 0, 0, 0},
+		"bad version":     {0, 'a', 's', 'm', 2, 0, 0, 0},
+		"truncated":       {0, 'a', 's'},
+		"section order":   module(section(secFunction, vec()), section(secType, vec())),
+		"duplicate":       module(section(secType, vec()), section(secType, vec())),
+		"section too big": module([]byte{secType, 10, 0}),
+		"size mismatch":   module(section(secType, vec(), []byte{0})),
+		"missing code":    module(section(secType, vec(funcType(nil, nil))), section(secFunction, vec([]byte{0}))),
+		"no end":          oneFunc(nil, nil, body(nil, 0x01)),
+		"after end":       oneFunc(nil, nil, body(nil, 0x0B, 0x01)),
+		"else in block":   oneFunc(nil, nil, body(nil, 0x02, 0x40, 0x05, 0x0B, 0x0B)),
+		"simd in 1.0":     oneFunc(nil, nil, body(nil, 0xFD, 0x0C)),
+		"datacount 1.0":   module(section(secDataCount, uleb(0))),
+	}
+	for name, data := range cases {
+		f := Features2_0
+		if name == "simd in 1.0" || name == "datacount 1.0" {
+			f = Features1_0
+		}
+		_, err := Parse(data, f)
+		var mal *MalformedError
+		require.True(t, errors.As(err, &mal), "%s: got %v", name, err)
+	}
+}
+
+// TestEveryOpcodeHasARule validates each opcode, with valid immediates, in
+// unreachable code where any operands fit. An opcode missing from the
+// validator's rules, or misfiled in the tables, fails to validate.
+func TestEveryOpcodeHasARule(t *testing.T) {
+	imm := map[immKind][]byte{
+		immNone: nil, immBlockType: {0x40}, immLabel: {0}, immBrTable: {0, 0}, immFunc: {0},
+		immCallIndirect: {0, 0}, immSelectT: {1, byte(I32)}, immLocal: {0}, immGlobal: {0},
+		immTable: {0}, immMemarg: {0, 0}, immMemory: {0}, immI32: {0}, immI64: {0},
+		immF32: make([]byte, 4), immF64: make([]byte, 8), immRefType: {byte(FuncRef)},
+		immDataMemory: {0, 0}, immData: {0}, immMemoryMemory: {0, 0}, immElemTable: {0, 0},
+		immElem: {0}, immTableTable: {0, 0}, immV128: make([]byte, 16), immShuffle: make([]byte, 16),
+		immLane: {0}, immMemargLane: {0, 0, 0},
+	}
+	encode := func(op Opcode) []byte {
+		if op < 0x100 {
+			return []byte{byte(op)}
+		}
+		return cat([]byte{byte(op >> 8)}, uleb(uint64(op&0xFF)))
+	}
+	n := 0
+	for _, op := range allOpcodes() {
+		if op == OpElse || op == OpEnd {
+			continue
+		}
+		in := op.info()
+		// unreachable; op; unreachable (drops whatever op pushed); end
+		code := cat([]byte{0x00}, encode(op), imm[in.imm], []byte{0x00})
+		if in.imm == immBlockType {
+			code = append(code, 0x0B)
+		}
+		code = append(code, 0x0B)
+		data := module(
+			section(secType, vec(funcType(nil, nil))),
+			section(secFunction, vec([]byte{0})),
+			section(secTable, vec([]byte{byte(FuncRef), 0, 1})),
+			section(secMemory, vec([]byte{0, 1})),
+			section(secGlobal, vec([]byte{byte(I32), 1, 0x41, 0, 0x0B})),
+			section(secExport, vec(cat([]byte{1, 'f', byte(ExternFunc)}, uleb(0)))),
+			section(secElement, vec([]byte{1, 0, 0})),
+			section(secDataCount, uleb(1)),
+			section(secCode, vec(body([]byte{1, 1, byte(I32)}, code...))),
+			section(secData, vec([]byte{1, 0})),
+		)
+		_, err := Parse(data, Features2_0)
+		require.NoError(t, err, "%s", op)
+		n++
+	}
+	require.Equal(t, 183+18+236-2, n, "opcodes covered")
+}
+
+func allOpcodes() []Opcode {
+	var ops []Opcode
+	for i := range opsMVP {
+		if opsMVP[i].name != "" {
+			ops = append(ops, Opcode(i))
+		}
+	}
+	for i := range opsMisc {
+		ops = append(ops, PrefixMisc|Opcode(i))
+	}
+	for i := range opsSIMD {
+		if opsSIMD[i].name != "" {
+			ops = append(ops, PrefixSIMD|Opcode(i))
+		}
+	}
+	return ops
+}
+
+func TestFeatureGates(t *testing.T) {
+	// Each 2.0 feature is rejected under 1.0 and accepted under 2.0.
+	cases := map[string][]byte{
+		"sign-ext":    oneFunc(nil, nil, body(nil, 0x41, 0, 0xC0, 0x1A, 0x0B)),
+		"sat-conv":    oneFunc(nil, nil, body(nil, 0x43, 0, 0, 0, 0, 0xFC, 0x00, 0x1A, 0x0B)),
+		"multi-value": oneFunc(nil, []ValueType{I32, I32}, body(nil, 0x41, 0, 0x41, 0, 0x0B)),
+		"ref-types":   oneFunc(nil, nil, body(nil, 0xD0, 0x70, 0x1A, 0x0B)),
+		"simd":        oneFunc(nil, nil, body(nil, 0xFD, 0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1A, 0x0B)),
+	}
+	for name, data := range cases {
+		_, err := Parse(data, Features1_0)
+		require.Error(t, err, "%s under 1.0", name)
+		_, err = Parse(data, Features2_0)
+		require.NoError(t, err, "%s under 2.0", name)
+	}
+}
+
+func TestNameSection(t *testing.T) {
+	name := func(s string) []byte { return cat(uleb(uint64(len(s))), []byte(s)) }
+	names := cat(name("name"),
+		[]byte{0}, uleb(uint64(len(name("mod")))), name("mod"),
+		[]byte{1}, uleb(uint64(len(vec(cat(uleb(0), name("main")))))), vec(cat(uleb(0), name("main"))),
+		[]byte{2}, uleb(uint64(len(vec(cat(uleb(0), vec(cat(uleb(0), name("x")))))))), vec(cat(uleb(0), vec(cat(uleb(0), name("x"))))),
+	)
+	m, err := Parse(oneFunc([]ValueType{I32}, nil, body(nil, 0x0B), section(secCustom, names)), Features2_0)
+	require.NoError(t, err)
+	require.Equal(t, "mod", m.Names.Module)
+	require.Equal(t, "main", m.FuncName(0))
+	require.Equal(t, "x", m.Names.Locals[0][0])
+
+	// A broken name section leaves the module valid, with the names read so far.
+	broken := cat(name("name"), []byte{0}, uleb(uint64(len(name("mod")))), name("mod"), []byte{1, 0x7F})
+	m, err = Parse(oneFunc(nil, nil, body(nil, 0x0B), section(secCustom, broken)), Features2_0)
+	require.NoError(t, err)
+	require.Equal(t, "mod", m.Names.Module)
+	require.Empty(t, m.FuncName(0))
+}
+
+func TestTooManyLocals(t *testing.T) {
+	locals := cat(uleb(2), uleb(0xFFFFFFFF), []byte{byte(I32)}, uleb(0xFFFFFFFF), []byte{byte(I32)})
+	_, err := Parse(oneFunc(nil, nil, body(locals, 0x0B)), Features2_0)
+	var mal *MalformedError
+	require.True(t, errors.As(err, &mal), "got %v", err)
+	require.Contains(t, mal.Msg, "too many locals")
+
+	locals = cat(uleb(1), uleb(maxLocals+1), []byte{byte(I32)})
+	_, err = Parse(oneFunc(nil, nil, body(locals, 0x0B)), Features2_0)
+	require.ErrorContains(t, err, "too many locals")
+}
