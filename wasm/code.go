@@ -31,13 +31,14 @@ type ctrlFrame struct {
 // funcValidator types function bodies. One is reused for all the bodies of
 // a module so that its stacks are allocated once.
 type funcValidator struct {
-	m        *Module
-	features Features
-	r        reader
-	pc       int    // offset in the body of the instruction being validated
-	op       Opcode // the instruction being validated
-	err      error  // first validation error
-	refs     []bool // functions that ref.func may name
+	m         *Module
+	features  Features
+	r         reader
+	pc        int    // offset in the body of the instruction being validated
+	op        Opcode // the instruction being validated
+	err       error  // first validation error
+	refs      []bool // functions that ref.func may name
+	hasMemory bool
 
 	vals      []ValueType
 	slots     int
@@ -60,7 +61,7 @@ type funcValidator struct {
 // invalid and only encoding errors matter.
 func (mv *moduleValidator) validateBodies(syntaxOnly bool) error {
 	m := mv.m
-	v := &funcValidator{m: m, features: m.Features}
+	v := &funcValidator{m: m, features: m.Features, hasMemory: len(m.AllMemories) > 0}
 	if !syntaxOnly {
 		v.refs = mv.declaredRefs()
 	}
@@ -138,6 +139,9 @@ func (v *funcValidator) function(i int, info *FuncInfo) error {
 			return r.err
 		}
 		v.pc = r.pos
+		if v.fast() {
+			continue
+		}
 		var op Opcode
 		if b := r.data[r.pos]; b < 0xFC && opsMVP[b].name != "" && v.features.Has(opsMVP[b].feature) {
 			op = Opcode(b)

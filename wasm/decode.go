@@ -379,14 +379,14 @@ func (d *decoder) constExpr(r *reader) ConstExpr {
 			c.Type = FuncRef
 		default:
 			skipImmediates(r, op)
-			c.invalid = "constant expression required"
+			c.invalid = constNotConstant
 		}
-		if n == 1 || (e.invalid == "" && c.invalid != "") {
+		if n == 1 || (e.invalid == constOK && c.invalid != constOK) {
 			e = c
 		}
 	}
-	if n != 1 && e.invalid == "" {
-		e = ConstExpr{Op: OpEnd, invalid: "type mismatch: constant expression must produce exactly one value"}
+	if n != 1 && e.invalid == constOK {
+		e = ConstExpr{Op: OpEnd, invalid: constWrongArity}
 	}
 	return e
 }

@@ -166,14 +166,31 @@ type Export struct {
 // offset or an element of a segment. Validation restricts it to one constant
 // instruction (or global.get) followed by end.
 type ConstExpr struct {
-	Op    Opcode // OpI32Const, OpI64Const, OpF32Const, OpF64Const, OpV128Const, OpGlobalGet, OpRefNull, OpRefFunc
-	Value uint64 // constant bits, or the global or function index
-	Hi    uint64 // upper 64 bits for OpV128Const
-	// Type is the expression's result type; for global.get it is filled in
-	// by validation.
-	Type ValueType
+	Op Opcode // OpI32Const, OpI64Const, OpF32Const, OpF64Const, OpV128Const, OpGlobalGet, OpRefNull, OpRefFunc
+	// Type is the expression's result type; for global.get it is the
+	// global's type once the module is validated.
+	Type    ValueType
+	invalid constFault // why validation must reject the expression, if it must
+	Value   uint64     // constant bits, or the global or function index
+	Hi      uint64     // upper 64 bits for OpV128Const
+}
 
-	invalid string // why validation must reject the expression, if it must
+// constFault says why a constant expression is invalid. It is a small code
+// rather than a message because modules compiled from Go carry tens of
+// thousands of data segments, each with an offset expression.
+type constFault uint8
+
+const (
+	constOK constFault = iota
+	constNotConstant
+	constWrongArity
+)
+
+func (f constFault) String() string {
+	if f == constNotConstant {
+		return "constant expression required"
+	}
+	return "type mismatch: constant expression must produce exactly one value"
 }
 
 // Global is a module-defined global.
@@ -204,10 +221,10 @@ type ElemSegment struct {
 
 // DataSegment is a data segment.
 type DataSegment struct {
-	Mode   ElemMode // SegmentActive or SegmentPassive
-	Memory uint32
-	Offset ConstExpr
 	Init   []byte
+	Offset ConstExpr
+	Memory uint32
+	Mode   ElemMode // SegmentActive or SegmentPassive
 }
 
 // LocalDecl is a run of locals of one type, as declared in a code entry.

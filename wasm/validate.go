@@ -137,7 +137,7 @@ func (v *moduleValidator) validateModule() error {
 // globals below nglobals.
 func (v *moduleValidator) constExpr(section string, e ConstExpr, want ValueType, nglobals uint32) error {
 	m := v.m
-	if e.invalid != "" {
+	if e.invalid != constOK {
 		return v.errorf(section, "%s", e.invalid)
 	}
 	t := e.Type
