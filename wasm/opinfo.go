@@ -90,3 +90,14 @@ func (op Opcode) AlignLimit() (uint8, bool) {
 	}
 	return in.align, true
 }
+
+// Signature returns the operand and result types of an instruction whose
+// typing is fixed (numeric, memory and most SIMD instructions); ok is false
+// for instructions typed by their immediates or context.
+func (op Opcode) Signature() (params, results []ValueType, ok bool) {
+	in := op.info()
+	if in == nil || in.sig == nil {
+		return nil, nil, false
+	}
+	return in.sig.in, in.sig.out, true
+}
