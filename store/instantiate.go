@@ -1,0 +1,348 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// Resolver finds the externs a module imports.
+type Resolver interface {
+	// Resolve returns what module exports under name, and whether it
+	// exists.
+	Resolve(module, name string) (Extern, bool)
+}
+
+// Options are the embedder's settings for one instantiation.
+type Options struct {
+	// Name is the instance's name, for traces.
+	Name string
+	// MemoryLimitPages bounds every memory the instance defines, in
+	// pages: a larger minimum fails instantiation with ErrMemoryLimit and
+	// growth stops there. Zero means no limit beyond the module's own.
+	MemoryLimitPages uint32
+}
+
+// Caller runs a function, as an execution tier's Call does; Instantiate
+// uses it for the start function.
+type Caller func(ctx context.Context, f *Function, args []uint64) ([]uint64, error)
+
+// LinkError reports why a module cannot be linked: an import that is
+// missing or of the wrong type, or, in WebAssembly 1.0, a segment that does
+// not fit its table or memory. Module and Name identify the import, and are
+// empty for a segment.
+type LinkError struct {
+	Module, Name string
+	Msg          string
+}
+
+func (e *LinkError) Error() string {
+	if e.Module == "" && e.Name == "" {
+		return "link error: " + e.Msg
+	}
+	return fmt.Sprintf("link error: import %q %q: %s", e.Module, e.Name, e.Msg)
+}
+
+// ErrMemoryLimit reports a memory whose minimum size exceeds
+// Options.MemoryLimitPages.
+var ErrMemoryLimit = errors.New("memory exceeds the embedder's limit")
+
+// Instantiate instantiates the validated module m in s, following the
+// WebAssembly specification: it resolves m's imports with imports,
+// allocates the module's functions (registered in s, so that they have
+// handles), tables, memories and globals, applies the active element and
+// data segments, and runs the start function with call. code is the
+// execution tier's code for m, stored in Instance.Code.
+//
+// Segment semantics follow m.Features. With bulk memory (2.0), segments
+// are applied in order, and one that does not fit traps with
+// TrapTableOutOfBounds or TrapMemoryOutOfBounds; segments applied before it
+// stay applied, which is visible through imported tables and memories.
+// Without it (1.0), every segment is checked before any is written, and one
+// that does not fit is a *LinkError.
+//
+// Errors are a *LinkError, an error wrapping ErrMemoryLimit, a *Trap from
+// segment initialisation, or whatever call returns for the start function.
+func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver, code any, call Caller, opts Options) (*Instance, error) {
+	inst := &Instance{
+		Store:    s,
+		Module:   m,
+		Name:     opts.Name,
+		Funcs:    make([]*Function, 0, len(m.FuncSigs)),
+		Tables:   make([]*Table, 0, len(m.AllTables)),
+		Memories: make([]*Memory, 0, len(m.AllMemories)),
+		Globals:  make([]*Global, 0, len(m.AllGlobals)),
+		Exports:  make(map[string]Extern, len(m.Exports)),
+		Code:     code,
+	}
+	if err := inst.link(imports); err != nil {
+		return nil, err
+	}
+	if err := inst.allocate(opts.MemoryLimitPages); err != nil {
+		return nil, err
+	}
+	inst.export()
+	inst.evalSegments()
+	var err error
+	if m.Features.Has(wasm.FeatureBulkMemory) {
+		err = inst.initSegments()
+	} else {
+		err = inst.initSegments1()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.HasStart {
+		if _, err := call(ctx, inst.Funcs[m.Start], nil); err != nil {
+			return nil, err
+		}
+	}
+	return inst, nil
+}
+
+// link resolves the imports and appends them to the index spaces.
+func (inst *Instance) link(imports Resolver) error {
+	m := inst.Module
+	for i := range m.Imports {
+		imp := &m.Imports[i]
+		ext, ok := imports.Resolve(imp.Module, imp.Name)
+		if !ok {
+			return &LinkError{Module: imp.Module, Name: imp.Name, Msg: "unknown import"}
+		}
+		if msg := mismatch(m, imp, ext); msg != "" {
+			return &LinkError{Module: imp.Module, Name: imp.Name, Msg: "incompatible import type: " + msg}
+		}
+		switch imp.Kind {
+		case wasm.ExternFunc:
+			inst.Funcs = append(inst.Funcs, ext.Func)
+		case wasm.ExternTable:
+			inst.Tables = append(inst.Tables, ext.Table)
+		case wasm.ExternMemory:
+			inst.Memories = append(inst.Memories, ext.Memory)
+		case wasm.ExternGlobal:
+			inst.Globals = append(inst.Globals, ext.Global)
+		}
+	}
+	return nil
+}
+
+// mismatch says why ext cannot satisfy imp, or returns "" if it can.
+// Tables and memories match by their current size, as the specification's
+// external typing of instances prescribes.
+func mismatch(m *wasm.Module, imp *wasm.Import, ext Extern) string {
+	if ext.Kind != imp.Kind {
+		return fmt.Sprintf("%s imported as %s", ext.Kind, imp.Kind)
+	}
+	switch imp.Kind {
+	case wasm.ExternFunc:
+		if ext.Func == nil {
+			return "no function"
+		}
+		if want := m.Types[imp.Func]; !want.Equal(*ext.Func.Type) {
+			return fmt.Sprintf("function %v imported as %v", *ext.Func.Type, want)
+		}
+	case wasm.ExternTable:
+		if ext.Table == nil {
+			return "no table"
+		}
+		have, want := ext.Table.Type, imp.Table
+		if have.Elem != want.Elem {
+			return fmt.Sprintf("table of %s imported as table of %s", have.Elem, want.Elem)
+		}
+		if msg := limitsMismatch(uint64(len(ext.Table.Elems)), have.Limits, want.Limits, "elements"); msg != "" {
+			return "table " + msg
+		}
+	case wasm.ExternMemory:
+		if ext.Memory == nil {
+			return "no memory"
+		}
+		if msg := limitsMismatch(uint64(ext.Memory.Pages()), ext.Memory.Type.Limits, imp.Memory.Limits, "pages"); msg != "" {
+			return "memory " + msg
+		}
+	case wasm.ExternGlobal:
+		if ext.Global == nil {
+			return "no global"
+		}
+		if have, want := ext.Global.Type, imp.Global; have != want {
+			return fmt.Sprintf("global %s imported as %s", globalTypeString(have), globalTypeString(want))
+		}
+	}
+	return ""
+}
+
+// limitsMismatch checks that an entity of size n and declared limits have
+// satisfies the import's limits want.
+func limitsMismatch(n uint64, have, want wasm.Limits, unit string) string {
+	switch {
+	case n < uint64(want.Min):
+		return fmt.Sprintf("of %d %s imported with minimum %d", n, unit, want.Min)
+	case want.HasMax && !have.HasMax:
+		return fmt.Sprintf("without maximum imported with maximum %d", want.Max)
+	case want.HasMax && have.Max > want.Max:
+		return fmt.Sprintf("of maximum %d %s imported with maximum %d", have.Max, unit, want.Max)
+	}
+	return ""
+}
+
+func globalTypeString(t wasm.GlobalType) string {
+	if t.Mutable {
+		return "mut " + t.Type.String()
+	}
+	return t.Type.String()
+}
+
+// allocate creates the module's own functions, tables, memories and
+// globals.
+func (inst *Instance) allocate(memoryLimit uint32) error {
+	m := inst.Module
+	funcs := make([]Function, len(m.Funcs))
+	for i, ti := range m.Funcs {
+		f := &funcs[i]
+		f.Type, f.Instance, f.Index = &m.Types[ti], inst, m.NumImportedFuncs+uint32(i)
+		inst.Funcs = append(inst.Funcs, f)
+	}
+	inst.Store.Register(inst.Funcs[m.NumImportedFuncs:]...)
+	for _, t := range m.Tables {
+		inst.Tables = append(inst.Tables, &Table{Type: t, Elems: make([]uint64, t.Limits.Min)})
+	}
+	for _, t := range m.Memories {
+		if memoryLimit != 0 && t.Limits.Min > memoryLimit {
+			return fmt.Errorf("memory %d: minimum of %d pages: %w of %d pages",
+				len(inst.Memories), t.Limits.Min, ErrMemoryLimit, memoryLimit)
+		}
+		inst.Memories = append(inst.Memories, NewMemory(t, memoryLimit))
+	}
+	globals := make([]Global, len(m.Globals))
+	for i, g := range m.Globals {
+		// Initialisers read imported globals only, all in place by now.
+		lo, hi := inst.eval(g.Init)
+		globals[i] = Global{Type: g.Type, Lo: lo, Hi: hi}
+		inst.Globals = append(inst.Globals, &globals[i])
+	}
+	return nil
+}
+
+// eval evaluates a validated constant expression.
+func (inst *Instance) eval(e wasm.ConstExpr) (lo, hi uint64) {
+	switch e.Op {
+	case wasm.OpGlobalGet:
+		g := inst.Globals[e.Value]
+		return g.Lo, g.Hi
+	case wasm.OpRefFunc:
+		return inst.Funcs[e.Value].Handle, 0
+	}
+	// Constants hold their bits in Value and Hi; ref.null holds zeros.
+	return e.Value, e.Hi
+}
+
+// export fills the exports map.
+func (inst *Instance) export() {
+	for _, e := range inst.Module.Exports {
+		x := Extern{Kind: e.Kind}
+		switch e.Kind {
+		case wasm.ExternFunc:
+			x.Func = inst.Funcs[e.Index]
+		case wasm.ExternTable:
+			x.Table = inst.Tables[e.Index]
+		case wasm.ExternMemory:
+			x.Memory = inst.Memories[e.Index]
+		case wasm.ExternGlobal:
+			x.Global = inst.Globals[e.Index]
+		}
+		inst.Exports[e.Name] = x
+	}
+}
+
+// evalSegments evaluates the element segments' references and takes the
+// data segments' bytes. Declarative segments are dropped at once.
+func (inst *Instance) evalSegments() {
+	m := inst.Module
+	inst.Elems = make([][]uint64, len(m.Elems))
+	for i := range m.Elems {
+		seg := &m.Elems[i]
+		if seg.Mode == wasm.SegmentDeclarative {
+			continue
+		}
+		refs := make([]uint64, len(seg.Init))
+		for j, e := range seg.Init {
+			refs[j], _ = inst.eval(e)
+		}
+		inst.Elems[i] = refs
+	}
+	inst.Datas = make([][]byte, len(m.Data))
+	for i := range m.Data {
+		inst.Datas[i] = m.Data[i].Init
+	}
+}
+
+// initSegments applies the active segments with the semantics of
+// table.init and memory.init followed by elem.drop and data.drop.
+func (inst *Instance) initSegments() error {
+	m := inst.Module
+	for i := range m.Elems {
+		seg := &m.Elems[i]
+		if seg.Mode != wasm.SegmentActive {
+			continue
+		}
+		t := inst.Tables[seg.Table]
+		off, _ := inst.eval(seg.Offset)
+		if !fits(off, len(inst.Elems[i]), len(t.Elems)) {
+			return &Trap{Kind: TrapTableOutOfBounds}
+		}
+		copy(t.Elems[off:], inst.Elems[i])
+		inst.Elems[i] = nil
+	}
+	for i := range m.Data {
+		seg := &m.Data[i]
+		if seg.Mode != wasm.SegmentActive {
+			continue
+		}
+		mem := inst.Memories[seg.Memory]
+		off, _ := inst.eval(seg.Offset)
+		if !fits(off, len(seg.Init), len(mem.Bytes)) {
+			return &Trap{Kind: TrapMemoryOutOfBounds}
+		}
+		copy(mem.Bytes[off:], seg.Init)
+		inst.Datas[i] = nil
+	}
+	return nil
+}
+
+// initSegments1 applies the segments with the semantics of WebAssembly
+// 1.0, where all are active: each must fit, or none is written.
+func (inst *Instance) initSegments1() error {
+	m := inst.Module
+	elemOffsets := make([]uint64, len(m.Elems))
+	for i := range m.Elems {
+		off, _ := inst.eval(m.Elems[i].Offset)
+		if !fits(off, len(inst.Elems[i]), len(inst.Tables[m.Elems[i].Table].Elems)) {
+			return &LinkError{Msg: fmt.Sprintf("elements segment %d does not fit", i)}
+		}
+		elemOffsets[i] = off
+	}
+	dataOffsets := make([]uint64, len(m.Data))
+	for i := range m.Data {
+		off, _ := inst.eval(m.Data[i].Offset)
+		if !fits(off, len(m.Data[i].Init), len(inst.Memories[m.Data[i].Memory].Bytes)) {
+			return &LinkError{Msg: fmt.Sprintf("data segment %d does not fit", i)}
+		}
+		dataOffsets[i] = off
+	}
+	for i := range m.Elems {
+		copy(inst.Tables[m.Elems[i].Table].Elems[elemOffsets[i]:], inst.Elems[i])
+		inst.Elems[i] = nil
+	}
+	for i := range m.Data {
+		copy(inst.Memories[m.Data[i].Memory].Bytes[dataOffsets[i]:], m.Data[i].Init)
+		inst.Datas[i] = nil
+	}
+	return nil
+}
+
+// fits reports whether n items at offset off (an i32, zero-extended) lie
+// within size.
+func fits(off uint64, n, size int) bool {
+	return off+uint64(n) <= uint64(size)
+}

@@ -1,0 +1,216 @@
+// Package store holds the runtime state of WebAssembly instances, shared by
+// every execution tier: function, table, memory and global instances, the
+// registry that gives function references their handles, and traps.
+//
+// Values cross tiers as uint64 cells: i32 and f32 zero-extended, i64 and f64
+// as their bits, v128 as two cells (low half first), and references as
+// handles, 0 being null. A funcref handle names a function in its Store; an
+// externref handle is chosen by the host.
+package store
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// Store is a set of instances that may share functions, tables, memories
+// and globals. Function handles are valid within one store.
+type Store struct {
+	mu    sync.Mutex
+	funcs atomic.Pointer[[]*Function] // published prefix of registered functions
+	types map[string]uint32           // canonical signature IDs
+	// list is the registry's backing slice; elements past the published
+	// length are written under mu before being published.
+	list []*Function
+}
+
+// New returns an empty store.
+func New() *Store {
+	s := &Store{types: make(map[string]uint32)}
+	s.funcs.Store(new([]*Function))
+	return s
+}
+
+// Register adds functions to the store and assigns their handles and
+// signature IDs.
+func (s *Store) Register(fs ...*Function) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range fs {
+		f.TypeID = s.typeIDLocked(f.Type)
+		s.list = append(s.list, f)
+		f.Handle = uint64(len(s.list))
+	}
+	list := s.list
+	s.funcs.Store(&list)
+}
+
+// TypeID returns the store-wide ID of a signature: equal signatures have
+// equal IDs, so call_indirect compares integers.
+func (s *Store) TypeID(t *wasm.FuncType) uint32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.typeIDLocked(t)
+}
+
+func (s *Store) typeIDLocked(t *wasm.FuncType) uint32 {
+	key := make([]byte, 0, len(t.Params)+len(t.Results)+1)
+	for _, p := range t.Params {
+		key = append(key, byte(p))
+	}
+	key = append(key, 0)
+	for _, r := range t.Results {
+		key = append(key, byte(r))
+	}
+	id, ok := s.types[string(key)]
+	if !ok {
+		id = uint32(len(s.types))
+		s.types[string(key)] = id
+	}
+	return id
+}
+
+// Func returns the function with handle h, or nil for null or an unknown
+// handle. It takes no lock.
+func (s *Store) Func(h uint64) *Function {
+	list := *s.funcs.Load()
+	if h == 0 || h > uint64(len(list)) {
+		return nil
+	}
+	return list[h-1]
+}
+
+// HostFunc is the ABI of functions implemented in Go. stack holds the
+// arguments on entry, and the function writes its results over it from index
+// 0; it is at least as long as the larger of the two. The caller is the
+// instance whose code made the call, or nil when the host calls directly. A
+// returned error ends the whole call with that error.
+type HostFunc func(ctx context.Context, caller *Instance, stack []uint64) error
+
+// Function is a function instance: code of a module instance, or a host
+// function.
+type Function struct {
+	Type     *wasm.FuncType
+	TypeID   uint32 // store-wide signature ID
+	Handle   uint64 // funcref handle, set by Register
+	Instance *Instance
+	// Index is the function's index in the module's function index space
+	// when the function is defined by Instance's module.
+	Index uint32
+	Host  HostFunc // non-nil for host functions
+	// Module and Name identify a host function in traces.
+	Module, Name string
+}
+
+// Global is a global instance. Lo holds the value; Hi the upper half of a
+// v128.
+type Global struct {
+	Type   wasm.GlobalType
+	Lo, Hi uint64
+}
+
+// Table is a table instance of reference handles.
+type Table struct {
+	Type  wasm.TableType
+	Elems []uint64
+}
+
+// Grow adds delta elements initialised to init and returns the old size, or
+// -1 if the table would exceed its maximum.
+func (t *Table) Grow(delta uint32, init uint64) int64 {
+	old := uint64(len(t.Elems))
+	max := uint64(1<<32 - 1)
+	if t.Type.Limits.HasMax {
+		max = uint64(t.Type.Limits.Max)
+	}
+	if old+uint64(delta) > max {
+		return -1
+	}
+	for i := uint32(0); i < delta; i++ {
+		t.Elems = append(t.Elems, init)
+	}
+	return int64(old)
+}
+
+// Memory is a linear memory instance. Bytes is the whole memory; its length
+// is a multiple of the page size.
+type Memory struct {
+	Type  wasm.MemoryType
+	Bytes []byte
+	// Max is the largest size in pages that Grow allows: the declared
+	// maximum, further bounded by the embedder's limit.
+	Max uint32
+}
+
+// NewMemory allocates a memory of t's minimum size. limit (in pages, 0 for
+// none) bounds growth beyond the declared maximum.
+func NewMemory(t wasm.MemoryType, limit uint32) *Memory {
+	max := uint32(wasm.MaxPages)
+	if t.Limits.HasMax {
+		max = t.Limits.Max
+	}
+	if limit != 0 && limit < max {
+		max = limit
+	}
+	return &Memory{Type: t, Bytes: make([]byte, int(t.Limits.Min)*wasm.PageSize), Max: max}
+}
+
+// Pages returns the current size in pages.
+func (m *Memory) Pages() uint32 { return uint32(len(m.Bytes) / wasm.PageSize) }
+
+// Grow adds delta pages and returns the old size in pages, or -1 if the
+// memory would exceed its maximum.
+func (m *Memory) Grow(delta uint32) int64 {
+	old := m.Pages()
+	if uint64(old)+uint64(delta) > uint64(m.Max) {
+		return -1
+	}
+	if delta == 0 {
+		return int64(old)
+	}
+	n := (int(old) + int(delta)) * wasm.PageSize
+	if n <= cap(m.Bytes) {
+		m.Bytes = m.Bytes[:n]
+	} else {
+		b := make([]byte, n)
+		copy(b, m.Bytes)
+		m.Bytes = b
+	}
+	return int64(old)
+}
+
+// Extern is an exported or imported entity; Kind says which field is set.
+type Extern struct {
+	Kind   wasm.ExternKind
+	Func   *Function
+	Table  *Table
+	Memory *Memory
+	Global *Global
+}
+
+// Instance is a module instance.
+type Instance struct {
+	Store  *Store
+	Module *wasm.Module
+	Name   string // the name it was instantiated under, for traces
+
+	// Index spaces, imports first.
+	Funcs    []*Function
+	Tables   []*Table
+	Memories []*Memory
+	Globals  []*Global
+
+	// Elems holds each element segment's references until it is dropped
+	// (nil then); Datas each data segment's bytes likewise.
+	Elems [][]uint64
+	Datas [][]byte
+
+	Exports map[string]Extern
+
+	// Code is the execution tier's compiled code for the module, shared by
+	// all instances of it (for the interpreter, *interp.Code).
+	Code any
+}
