@@ -1,0 +1,73 @@
+// Package interp is terra's interpreter tier. Each function is lowered at its
+// first call from validated WebAssembly into a compact register-style code
+// whose operands are frame slots, with branch targets resolved; the lowered
+// code is cached in Code and shared by every instance of the module.
+package interp
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// Code holds the lowered functions of one module. It is safe for concurrent
+// use: each function is lowered once, on first call, and published
+// atomically.
+type Code struct {
+	module *wasm.Module
+	funcs  []atomic.Pointer[function] // per defined function
+	// Counters for tiering: per defined function, calls and loop back-edges.
+	counters []Counters
+}
+
+// Counters counts a function's activity for tiering decisions.
+type Counters struct {
+	Calls     atomic.Uint64
+	BackEdges atomic.Uint64
+}
+
+// NewCode prepares the interpreter's code for a validated module. It lowers
+// nothing: that happens at each function's first call.
+func NewCode(m *wasm.Module) *Code {
+	return &Code{
+		module:   m,
+		funcs:    make([]atomic.Pointer[function], len(m.Code)),
+		counters: make([]Counters, len(m.Code)),
+	}
+}
+
+// Counters returns the counters of defined function i (index among the
+// module's own functions, imports excluded).
+func (c *Code) Counters(i int) *Counters { return &c.counters[i] }
+
+// Engine runs functions in the interpreter.
+type Engine struct {
+	// MaxCallDepth bounds nested calls; deeper recursion traps with
+	// store.TrapStackExhausted. Zero means DefaultMaxCallDepth.
+	MaxCallDepth int
+	// MaxStackCells bounds the value stack of one call, in 64-bit cells;
+	// zero means DefaultMaxStackCells.
+	MaxStackCells int
+	// Count enables the per-function tiering counters.
+	Count bool
+}
+
+// Defaults for Engine's limits. Go's wasip1 port runs goroutines on its own
+// stacks and the standard library's tests recurse deeply, so the defaults are
+// generous: 8 MiB of value stack.
+const (
+	DefaultMaxCallDepth  = 100000
+	DefaultMaxStackCells = 1 << 20
+)
+
+// Call runs f with args (one cell per value, two for a v128) and returns its
+// results. f may be a host function or belong to any instance whose Code is
+// a *Code. Traps are returned as *store.Trap; a host function's error is
+// returned as is.
+func (e *Engine) Call(ctx context.Context, f *store.Function, args []uint64) ([]uint64, error) {
+	m := e.newMachine(ctx)
+	defer m.release()
+	return m.call(f, args)
+}

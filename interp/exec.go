@@ -1,0 +1,562 @@
+package interp
+
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+
+	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func f32(x uint64) float32  { return math.Float32frombits(uint32(x)) }
+func f64(x uint64) float64  { return math.Float64frombits(x) }
+func u32f(x float32) uint64 { return uint64(math.Float32bits(x)) }
+func u64f(x float64) uint64 { return math.Float64bits(x) }
+
+// run executes fn of inst on the machine's stack with its frame at 0, until
+// it returns. Results are left at the bottom of the stack.
+func (m *machine) run(fn *function, inst *store.Instance) error {
+	base := len(m.frames)
+	code := fn.code
+	stack := m.stack
+	fp := 0
+	pc := 0
+	var mem []byte
+	memOf := func(inst *store.Instance) []byte {
+		if len(inst.Memories) > 0 {
+			return inst.Memories[0].Bytes
+		}
+		return nil
+	}
+	mem = memOf(inst)
+	var trap store.TrapKind
+
+loop:
+	for {
+		in := &code[pc]
+		pc++
+		fr := stack[fp:]
+		switch in.op {
+		case opUnreachable:
+			trap = store.TrapUnreachable
+			break loop
+		case opNop:
+		case opBr:
+			pc = int(in.a)
+		case opBrIf:
+			if uint32(fr[in.b]) != 0 {
+				pc = int(in.a)
+				if in.imm&backEdge != 0 {
+					m.budget--
+					if m.budget <= 0 && m.poll(inst, fn, true) {
+						trap = store.TrapInterrupted
+						break loop
+					}
+				}
+			}
+		case opBrIfNot:
+			if uint32(fr[in.b]) == 0 {
+				pc = int(in.a)
+				if in.imm&backEdge != 0 {
+					m.budget--
+					if m.budget <= 0 && m.poll(inst, fn, true) {
+						trap = store.TrapInterrupted
+						break loop
+					}
+				}
+			}
+		case opBrCmp:
+			k := op(in.imm)
+			y := fr[in.c]
+			if k >= immFirst {
+				k, y = immBase[k], uint64(in.c)
+			}
+			r, _ := numericOp(k, fr[in.b], y)
+			if (r != 0) != (in.imm&negate != 0) {
+				pc = int(in.a)
+				if in.imm&backEdge != 0 {
+					m.budget--
+					if m.budget <= 0 && m.poll(inst, fn, true) {
+						trap = store.TrapInterrupted
+						break loop
+					}
+				}
+			}
+		case opBrTable:
+			i := uint32(fr[in.b])
+			if i >= in.c-1 {
+				i = in.c - 1
+			}
+			pc = int(fn.tables[in.a+i])
+		case opBrBack:
+			pc = int(in.a)
+			m.budget--
+			if m.budget <= 0 && m.poll(inst, fn, true) {
+				trap = store.TrapInterrupted
+				break loop
+			}
+		case opReturn:
+			copy(fr[:in.c], fr[in.b:in.b+in.c])
+			if len(m.frames) == base {
+				return nil
+			}
+			f := m.frames[len(m.frames)-1]
+			m.frames = m.frames[:len(m.frames)-1]
+			if f.inst != inst {
+				inst = f.inst
+				mem = memOf(inst)
+			}
+			fn, code, pc, fp = f.fn, f.fn.code, f.pc, f.fp
+		case opCall, opCallInd:
+			var f *store.Function
+			if in.op == opCall {
+				f = inst.Funcs[in.a]
+			} else {
+				tab := inst.Tables[in.c]
+				i := uint32(fr[in.imm])
+				if uint64(i) >= uint64(len(tab.Elems)) {
+					trap = store.TrapUndefinedElement
+					break loop
+				}
+				f = inst.Store.Func(tab.Elems[i])
+				if f == nil {
+					trap = store.TrapUninitializedElement
+					break loop
+				}
+				want := &inst.Module.Types[in.a]
+				if f.Type != want && !f.Type.Equal(*want) {
+					trap = store.TrapIndirectCallTypeMismatch
+					break loop
+				}
+			}
+			m.budget--
+			if m.budget <= 0 && m.poll(inst, fn, false) {
+				trap = store.TrapInterrupted
+				break loop
+			}
+			newfp := fp + int(in.b)
+			if f.Host != nil {
+				n := max(cells(f.Type.Params), cells(f.Type.Results))
+				if !m.ensure(newfp + n) {
+					trap = store.TrapStackExhausted
+					break loop
+				}
+				stack = m.stack
+				if err := f.Host(m.ctx, inst, stack[newfp:newfp+n]); err != nil {
+					return err
+				}
+				mem = memOf(inst)
+				continue
+			}
+			callee, err := functionOf(f)
+			if err != nil {
+				return err
+			}
+			if len(m.frames)-base >= m.maxDepth() || !m.ensure(newfp+int(callee.frame)) {
+				trap = store.TrapStackExhausted
+				break loop
+			}
+			stack = m.stack
+			m.frames = append(m.frames, frame{fn: fn, inst: inst, pc: pc, fp: fp})
+			clear(stack[newfp+int(callee.params) : newfp+int(callee.locals)])
+			if f.Instance != inst {
+				inst = f.Instance
+				mem = memOf(inst)
+			}
+			fn, code, pc, fp = callee, callee.code, 0, newfp
+		case opCopy:
+			fr[in.a] = fr[in.b]
+		case opCopy2:
+			fr[in.a], fr[in.a+1] = fr[in.b], fr[in.b+1]
+		case opConst:
+			fr[in.a] = in.imm
+		case opSelect:
+			if uint32(fr[in.imm]) != 0 {
+				fr[in.a] = fr[in.b]
+			} else {
+				fr[in.a] = fr[in.c]
+			}
+		case opSelect2:
+			if uint32(fr[in.imm]) != 0 {
+				fr[in.a], fr[in.a+1] = fr[in.b], fr[in.b+1]
+			} else {
+				fr[in.a], fr[in.a+1] = fr[in.c], fr[in.c+1]
+			}
+		case opGlobalGet:
+			fr[in.a] = inst.Globals[in.b].Lo
+		case opGlobalSet:
+			inst.Globals[in.a].Lo = fr[in.b]
+		case opGlobalGet2:
+			g := inst.Globals[in.b]
+			fr[in.a], fr[in.a+1] = g.Lo, g.Hi
+		case opGlobalSet2:
+			g := inst.Globals[in.a]
+			g.Lo, g.Hi = fr[in.b], fr[in.b+1]
+		case opRefFunc:
+			fr[in.a] = inst.Funcs[in.b].Handle
+		case opRefIsNull:
+			fr[in.a] = b2u(fr[in.b] == 0)
+		default:
+			var k store.TrapKind
+			if in.op >= 0x28 && in.op <= 0x3E {
+				k = memoryAccess(in, fr, mem)
+			} else if in.op >= 0x45 && in.op <= 0xC4 {
+				fr[in.a], k = numericOp(in.op, fr[in.b], fr[in.c])
+			} else if in.op >= immFirst {
+				fr[in.a], k = numericOp(immBase[in.op], fr[in.b], in.imm)
+			} else {
+				k, mem = rare(in, fr, fn, inst, mem)
+			}
+			if k != 0 {
+				trap = k
+				break loop
+			}
+		}
+	}
+	return m.trap(trap, fn, inst, pc)
+}
+
+// memoryAccess executes a scalar load or store.
+func memoryAccess(in *inst, fr []uint64, mem []byte) store.TrapKind {
+	ea := uint64(uint32(fr[in.b])) + in.imm
+	size := uint64(accessSize[in.op-0x28])
+	if ea+size > uint64(len(mem)) {
+		return store.TrapMemoryOutOfBounds
+	}
+	p := mem[ea : ea+size]
+	switch in.op {
+	case 0x28: // i32.load
+		fr[in.a] = uint64(binary.LittleEndian.Uint32(p))
+	case 0x29: // i64.load
+		fr[in.a] = binary.LittleEndian.Uint64(p)
+	case 0x2A: // f32.load
+		fr[in.a] = uint64(binary.LittleEndian.Uint32(p))
+	case 0x2B: // f64.load
+		fr[in.a] = binary.LittleEndian.Uint64(p)
+	case 0x2C:
+		fr[in.a] = uint64(uint32(int32(int8(p[0]))))
+	case 0x2D:
+		fr[in.a] = uint64(p[0])
+	case 0x2E:
+		fr[in.a] = uint64(uint32(int32(int16(binary.LittleEndian.Uint16(p)))))
+	case 0x2F:
+		fr[in.a] = uint64(binary.LittleEndian.Uint16(p))
+	case 0x30:
+		fr[in.a] = uint64(int64(int8(p[0])))
+	case 0x31:
+		fr[in.a] = uint64(p[0])
+	case 0x32:
+		fr[in.a] = uint64(int64(int16(binary.LittleEndian.Uint16(p))))
+	case 0x33:
+		fr[in.a] = uint64(binary.LittleEndian.Uint16(p))
+	case 0x34:
+		fr[in.a] = uint64(int64(int32(binary.LittleEndian.Uint32(p))))
+	case 0x35:
+		fr[in.a] = uint64(binary.LittleEndian.Uint32(p))
+	case 0x36, 0x38, 0x3E: // i32.store, f32.store, i64.store32
+		binary.LittleEndian.PutUint32(p, uint32(fr[in.a]))
+	case 0x37, 0x39:
+		binary.LittleEndian.PutUint64(p, fr[in.a])
+	case 0x3A, 0x3C:
+		p[0] = byte(fr[in.a])
+	case 0x3B, 0x3D:
+		binary.LittleEndian.PutUint16(p, uint16(fr[in.a]))
+	}
+	return 0
+}
+
+var accessSize = [...]uint8{4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4, 4, 8, 4, 8, 1, 2, 1, 2, 4}
+
+// numericOp computes a scalar numeric instruction (opcodes 0x45-0xC4) of
+// operands x and y (y unused by unary ones).
+func numericOp(o op, x, y uint64) (r uint64, trap store.TrapKind) {
+	a, b := uint32(x), uint32(y)
+	switch wasm.Opcode(o) {
+	case wasm.OpI32Eqz:
+		r = b2u(a == 0)
+	case wasm.OpI32Eq:
+		r = b2u(a == b)
+	case wasm.OpI32Ne:
+		r = b2u(a != b)
+	case wasm.OpI32LtS:
+		r = b2u(int32(a) < int32(b))
+	case wasm.OpI32LtU:
+		r = b2u(a < b)
+	case wasm.OpI32GtS:
+		r = b2u(int32(a) > int32(b))
+	case wasm.OpI32GtU:
+		r = b2u(a > b)
+	case wasm.OpI32LeS:
+		r = b2u(int32(a) <= int32(b))
+	case wasm.OpI32LeU:
+		r = b2u(a <= b)
+	case wasm.OpI32GeS:
+		r = b2u(int32(a) >= int32(b))
+	case wasm.OpI32GeU:
+		r = b2u(a >= b)
+	case wasm.OpI64Eqz:
+		r = b2u(x == 0)
+	case wasm.OpI64Eq:
+		r = b2u(x == y)
+	case wasm.OpI64Ne:
+		r = b2u(x != y)
+	case wasm.OpI64LtS:
+		r = b2u(int64(x) < int64(y))
+	case wasm.OpI64LtU:
+		r = b2u(x < y)
+	case wasm.OpI64GtS:
+		r = b2u(int64(x) > int64(y))
+	case wasm.OpI64GtU:
+		r = b2u(x > y)
+	case wasm.OpI64LeS:
+		r = b2u(int64(x) <= int64(y))
+	case wasm.OpI64LeU:
+		r = b2u(x <= y)
+	case wasm.OpI64GeS:
+		r = b2u(int64(x) >= int64(y))
+	case wasm.OpI64GeU:
+		r = b2u(x >= y)
+	case wasm.OpF32Eq:
+		r = b2u(f32(x) == f32(y))
+	case wasm.OpF32Ne:
+		r = b2u(f32(x) != f32(y))
+	case wasm.OpF32Lt:
+		r = b2u(f32(x) < f32(y))
+	case wasm.OpF32Gt:
+		r = b2u(f32(x) > f32(y))
+	case wasm.OpF32Le:
+		r = b2u(f32(x) <= f32(y))
+	case wasm.OpF32Ge:
+		r = b2u(f32(x) >= f32(y))
+	case wasm.OpF64Eq:
+		r = b2u(f64(x) == f64(y))
+	case wasm.OpF64Ne:
+		r = b2u(f64(x) != f64(y))
+	case wasm.OpF64Lt:
+		r = b2u(f64(x) < f64(y))
+	case wasm.OpF64Gt:
+		r = b2u(f64(x) > f64(y))
+	case wasm.OpF64Le:
+		r = b2u(f64(x) <= f64(y))
+	case wasm.OpF64Ge:
+		r = b2u(f64(x) >= f64(y))
+	case wasm.OpI32Clz:
+		r = uint64(bits.LeadingZeros32(a))
+	case wasm.OpI32Ctz:
+		r = uint64(bits.TrailingZeros32(a))
+	case wasm.OpI32Popcnt:
+		r = uint64(bits.OnesCount32(a))
+	case wasm.OpI32Add:
+		r = uint64(a + b)
+	case wasm.OpI32Sub:
+		r = uint64(a - b)
+	case wasm.OpI32Mul:
+		r = uint64(a * b)
+	case wasm.OpI32DivS:
+		if b == 0 {
+			return 0, store.TrapIntegerDivideByZero
+		}
+		if int32(a) == math.MinInt32 && int32(b) == -1 {
+			return 0, store.TrapIntegerOverflow
+		}
+		r = uint64(uint32(int32(a) / int32(b)))
+	case wasm.OpI32DivU:
+		if b == 0 {
+			return 0, store.TrapIntegerDivideByZero
+		}
+		r = uint64(a / b)
+	case wasm.OpI32RemS:
+		if b == 0 {
+			return 0, store.TrapIntegerDivideByZero
+		}
+		if int32(b) == -1 {
+			r = 0
+		} else {
+			r = uint64(uint32(int32(a) % int32(b)))
+		}
+	case wasm.OpI32RemU:
+		if b == 0 {
+			return 0, store.TrapIntegerDivideByZero
+		}
+		r = uint64(a % b)
+	case wasm.OpI32And:
+		r = uint64(a & b)
+	case wasm.OpI32Or:
+		r = uint64(a | b)
+	case wasm.OpI32Xor:
+		r = uint64(a ^ b)
+	case wasm.OpI32Shl:
+		r = uint64(a << (b & 31))
+	case wasm.OpI32ShrS:
+		r = uint64(uint32(int32(a) >> (b & 31)))
+	case wasm.OpI32ShrU:
+		r = uint64(a >> (b & 31))
+	case wasm.OpI32Rotl:
+		r = uint64(bits.RotateLeft32(a, int(b&31)))
+	case wasm.OpI32Rotr:
+		r = uint64(bits.RotateLeft32(a, -int(b&31)))
+	case wasm.OpI64Clz:
+		r = uint64(bits.LeadingZeros64(x))
+	case wasm.OpI64Ctz:
+		r = uint64(bits.TrailingZeros64(x))
+	case wasm.OpI64Popcnt:
+		r = uint64(bits.OnesCount64(x))
+	case wasm.OpI64Add:
+		r = x + y
+	case wasm.OpI64Sub:
+		r = x - y
+	case wasm.OpI64Mul:
+		r = x * y
+	case wasm.OpI64DivS:
+		if y == 0 {
+			return 0, store.TrapIntegerDivideByZero
+		}
+		if int64(x) == math.MinInt64 && int64(y) == -1 {
+			return 0, store.TrapIntegerOverflow
+		}
+		r = uint64(int64(x) / int64(y))
+	case wasm.OpI64DivU:
+		if y == 0 {
+			return 0, store.TrapIntegerDivideByZero
+		}
+		r = x / y
+	case wasm.OpI64RemS:
+		if y == 0 {
+			return 0, store.TrapIntegerDivideByZero
+		}
+		if int64(y) == -1 {
+			r = 0
+		} else {
+			r = uint64(int64(x) % int64(y))
+		}
+	case wasm.OpI64RemU:
+		if y == 0 {
+			return 0, store.TrapIntegerDivideByZero
+		}
+		r = x % y
+	case wasm.OpI64And:
+		r = x & y
+	case wasm.OpI64Or:
+		r = x | y
+	case wasm.OpI64Xor:
+		r = x ^ y
+	case wasm.OpI64Shl:
+		r = x << (y & 63)
+	case wasm.OpI64ShrS:
+		r = uint64(int64(x) >> (y & 63))
+	case wasm.OpI64ShrU:
+		r = x >> (y & 63)
+	case wasm.OpI64Rotl:
+		r = bits.RotateLeft64(x, int(y&63))
+	case wasm.OpI64Rotr:
+		r = bits.RotateLeft64(x, -int(y&63))
+	case wasm.OpF32Abs:
+		r = x & 0x7FFFFFFF
+	case wasm.OpF32Neg:
+		r = (x ^ 0x80000000) & 0xFFFFFFFF
+	case wasm.OpF32Ceil:
+		r = u32f(quiet32(float32(math.Ceil(float64(f32(x))))))
+	case wasm.OpF32Floor:
+		r = u32f(quiet32(float32(math.Floor(float64(f32(x))))))
+	case wasm.OpF32Trunc:
+		r = u32f(quiet32(float32(math.Trunc(float64(f32(x))))))
+	case wasm.OpF32Nearest:
+		r = u32f(quiet32(float32(math.RoundToEven(float64(f32(x))))))
+	case wasm.OpF32Sqrt:
+		r = u32f(float32(math.Sqrt(float64(f32(x)))))
+	case wasm.OpF32Add:
+		r = u32f(f32(x) + f32(y))
+	case wasm.OpF32Sub:
+		r = u32f(f32(x) - f32(y))
+	case wasm.OpF32Mul:
+		r = u32f(f32(x) * f32(y))
+	case wasm.OpF32Div:
+		r = u32f(f32(x) / f32(y))
+	case wasm.OpF32Min:
+		r = u32f(float32(fmin(float64(f32(x)), float64(f32(y)))))
+	case wasm.OpF32Max:
+		r = u32f(float32(fmax(float64(f32(x)), float64(f32(y)))))
+	case wasm.OpF32Copysign:
+		r = x&0x7FFFFFFF | y&0x80000000
+	case wasm.OpF64Abs:
+		r = x &^ (1 << 63)
+	case wasm.OpF64Neg:
+		r = x ^ (1 << 63)
+	case wasm.OpF64Ceil:
+		r = u64f(quiet64(math.Ceil(f64(x))))
+	case wasm.OpF64Floor:
+		r = u64f(quiet64(math.Floor(f64(x))))
+	case wasm.OpF64Trunc:
+		r = u64f(quiet64(math.Trunc(f64(x))))
+	case wasm.OpF64Nearest:
+		r = u64f(quiet64(math.RoundToEven(f64(x))))
+	case wasm.OpF64Sqrt:
+		r = u64f(math.Sqrt(f64(x)))
+	case wasm.OpF64Add:
+		r = u64f(f64(x) + f64(y))
+	case wasm.OpF64Sub:
+		r = u64f(f64(x) - f64(y))
+	case wasm.OpF64Mul:
+		r = u64f(f64(x) * f64(y))
+	case wasm.OpF64Div:
+		r = u64f(f64(x) / f64(y))
+	case wasm.OpF64Min:
+		r = u64f(fmin(f64(x), f64(y)))
+	case wasm.OpF64Max:
+		r = u64f(fmax(f64(x), f64(y)))
+	case wasm.OpF64Copysign:
+		r = x&^(1<<63) | y&(1<<63)
+	case wasm.OpI32WrapI64:
+		r = uint64(a)
+	case wasm.OpI32TruncF32S, wasm.OpI32TruncF32U, wasm.OpI32TruncF64S, wasm.OpI32TruncF64U,
+		wasm.OpI64TruncF32S, wasm.OpI64TruncF32U, wasm.OpI64TruncF64S, wasm.OpI64TruncF64U:
+		return truncTrap(wasm.Opcode(o), x)
+	case wasm.OpI64ExtendI32S:
+		r = uint64(int64(int32(a)))
+	case wasm.OpI64ExtendI32U:
+		r = uint64(a)
+	case wasm.OpF32ConvertI32S:
+		r = u32f(float32(int32(a)))
+	case wasm.OpF32ConvertI32U:
+		r = u32f(float32(a))
+	case wasm.OpF32ConvertI64S:
+		r = u32f(float32(int64(x)))
+	case wasm.OpF32ConvertI64U:
+		r = u32f(float32(x))
+	case wasm.OpF32DemoteF64:
+		r = u32f(float32(f64(x)))
+	case wasm.OpF64ConvertI32S:
+		r = u64f(float64(int32(a)))
+	case wasm.OpF64ConvertI32U:
+		r = u64f(float64(a))
+	case wasm.OpF64ConvertI64S:
+		r = u64f(float64(int64(x)))
+	case wasm.OpF64ConvertI64U:
+		r = u64f(float64(x))
+	case wasm.OpF64PromoteF32:
+		r = u64f(float64(f32(x)))
+	case wasm.OpI32ReinterpretF32, wasm.OpF32ReinterpretI32:
+		r = uint64(a)
+	case wasm.OpI64ReinterpretF64, wasm.OpF64ReinterpretI64:
+		r = x
+	case wasm.OpI32Extend8S:
+		r = uint64(uint32(int32(int8(a))))
+	case wasm.OpI32Extend16S:
+		r = uint64(uint32(int32(int16(a))))
+	case wasm.OpI64Extend8S:
+		r = uint64(int64(int8(x)))
+	case wasm.OpI64Extend16S:
+		r = uint64(int64(int16(x)))
+	case wasm.OpI64Extend32S:
+		r = uint64(int64(int32(x)))
+	}
+	return r, 0
+}

@@ -1,0 +1,178 @@
+package interp_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	. "github.com/terra-runtime/terra/internal/wasmtest"
+	"github.com/terra-runtime/terra/interp"
+	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// testModule exports fac, sum, spin, deep, boom and div; see each body.
+var testModule = Module(
+	Section(SecType, Vec(
+		FuncType([]byte{I64}, []byte{I64}),
+		FuncType([]byte{I32}, []byte{I64}),
+		FuncType(nil, nil),
+		FuncType([]byte{I32}, []byte{I32}),
+		FuncType([]byte{I32, I32}, []byte{I32}),
+	)),
+	Section(SecFunction, Vec([]byte{0}, []byte{1}, []byte{2}, []byte{3}, []byte{2}, []byte{2}, []byte{4})),
+	Section(SecExport, Vec(
+		Export("fac", KindFunc, 0), Export("sum", KindFunc, 1), Export("spin", KindFunc, 2),
+		Export("deep", KindFunc, 3), Export("boom", KindFunc, 4), Export("div", KindFunc, 6),
+	)),
+	Section(SecCode, Vec(
+		// fac(n) = n == 0 ? 1 : n * fac(n-1), recursively.
+		Body(nil, 0x20, 0, 0x50, 0x04, I64, 0x42, 1, 0x05, 0x20, 0, 0x20, 0, 0x42, 1, 0x7D, 0x10, 0, 0x7E, 0x0B, 0x0B),
+		// sum(n) = 0 + 1 + ... + n-1 as i64, in a loop.
+		Body([]byte{2, 1, I64, 1, I32},
+			0x02, 0x40, 0x03, 0x40,
+			0x20, 2, 0x20, 0, 0x4F, 0x0D, 1,
+			0x20, 1, 0x20, 2, 0xAD, 0x7C, 0x21, 1,
+			0x20, 2, 0x41, 1, 0x6A, 0x21, 2,
+			0x0C, 0, 0x0B, 0x0B, 0x20, 1, 0x0B),
+		// spin loops forever.
+		Body(nil, 0x03, 0x40, 0x0C, 0, 0x0B, 0x0B),
+		// deep recurses forever.
+		Body(nil, 0x20, 0, 0x10, 3, 0x0B),
+		// boom calls inner, which traps.
+		Body(nil, 0x10, 5, 0x0B),
+		Body(nil, 0x00, 0x0B),
+		// div is i32.div_s.
+		Body(nil, 0x20, 0, 0x20, 1, 0x6D, 0x0B),
+	)),
+	FuncNames("fac", "sum", "spin", "deep", "boom", "inner", "div"),
+)
+
+type noImports struct{}
+
+func (noImports) Resolve(module, name string) (store.Extern, bool) { return store.Extern{}, false }
+
+type fixture struct {
+	engine *interp.Engine
+	inst   *store.Instance
+	code   *interp.Code
+}
+
+func newFixture(t testing.TB, e *interp.Engine) *fixture {
+	m, err := wasm.Parse(testModule, wasm.Features2_0)
+	require.NoError(t, err)
+	code := interp.NewCode(m)
+	inst, err := store.Instantiate(context.Background(), store.New(), m, noImports{}, code, e.Call, store.Options{Name: "test"})
+	require.NoError(t, err)
+	return &fixture{engine: e, inst: inst, code: code}
+}
+
+func (f *fixture) call(ctx context.Context, name string, args ...uint64) ([]uint64, error) {
+	return f.engine.Call(ctx, f.inst.Exports[name].Func, args)
+}
+
+func TestCallsAndLoops(t *testing.T) {
+	f := newFixture(t, &interp.Engine{})
+	ctx := context.Background()
+	r, err := f.call(ctx, "fac", 20)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{2432902008176640000}, r)
+
+	r, err = f.call(ctx, "sum", 100000)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{4999950000}, r)
+
+	r, err = f.call(ctx, "div", 7, uint64(uint32(math.MaxUint32-1))) // 7 / -2
+	require.NoError(t, err)
+	require.Equal(t, []uint64{uint64(uint32(0xFFFFFFFD))}, r)
+}
+
+func trapOf(t *testing.T, err error) *store.Trap {
+	t.Helper()
+	var trap *store.Trap
+	require.True(t, errors.As(err, &trap), "want a trap, got %v", err)
+	return trap
+}
+
+func TestTrapsCarryAStackTrace(t *testing.T) {
+	f := newFixture(t, &interp.Engine{})
+	_, err := f.call(context.Background(), "boom")
+	trap := trapOf(t, err)
+	require.Equal(t, store.TrapUnreachable, trap.Kind)
+	require.Len(t, trap.Frames, 2)
+	require.Equal(t, "inner", trap.Frames[0].Name)
+	require.Equal(t, "boom", trap.Frames[1].Name)
+	require.Equal(t, "test", trap.Frames[0].Instance)
+	require.Positive(t, trap.Frames[0].Offset)
+	require.Contains(t, err.Error(), "unreachable")
+
+	_, err = f.call(context.Background(), "div", 1, 0)
+	require.Equal(t, store.TrapIntegerDivideByZero, trapOf(t, err).Kind)
+	_, err = f.call(context.Background(), "div", 0x80000000, 0xFFFFFFFF)
+	require.Equal(t, store.TrapIntegerOverflow, trapOf(t, err).Kind)
+}
+
+func TestRunawayRecursionExhaustsTheStack(t *testing.T) {
+	for _, e := range []*interp.Engine{{MaxCallDepth: 1000}, {MaxStackCells: 4096}, {}} {
+		f := newFixture(t, e)
+		_, err := f.call(context.Background(), "deep", 1)
+		require.Equal(t, store.TrapStackExhausted, trapOf(t, err).Kind)
+	}
+	// The engine is still usable afterwards.
+	f := newFixture(t, &interp.Engine{MaxCallDepth: 1000})
+	r, err := f.call(context.Background(), "fac", 5)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{120}, r)
+}
+
+func TestCancellationInterruptsALoop(t *testing.T) {
+	f := newFixture(t, &interp.Engine{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := f.call(ctx, "spin")
+	trap := trapOf(t, err)
+	require.Equal(t, store.TrapInterrupted, trap.Kind)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Equal(t, "spin", trap.Frames[0].Name)
+
+	// A context already done stops the call before it starts.
+	_, err = f.call(ctx, "fac", 3)
+	require.Equal(t, store.TrapInterrupted, trapOf(t, err).Kind)
+}
+
+func TestCounters(t *testing.T) {
+	f := newFixture(t, &interp.Engine{Count: true})
+	const n = 1000000
+	_, err := f.call(context.Background(), "sum", n)
+	require.NoError(t, err)
+	edges := f.code.Counters(1).BackEdges.Load()
+	require.InDelta(t, n, float64(edges), 2*1024, "sampled back-edge count")
+
+	_, err = f.call(context.Background(), "fac", 20)
+	require.NoError(t, err)
+	g := newFixture(t, &interp.Engine{})
+	_, err = g.call(context.Background(), "sum", n)
+	require.NoError(t, err)
+	require.Zero(t, g.code.Counters(1).BackEdges.Load(), "counting is off by default")
+}
+
+// BenchmarkCounters compares a loop with and without the tiering counters.
+func BenchmarkCounters(b *testing.B) {
+	for _, count := range []bool{false, true} {
+		name := "off"
+		if count {
+			name = "on"
+		}
+		b.Run(name, func(b *testing.B) {
+			f := newFixture(b, &interp.Engine{Count: count})
+			for b.Loop() {
+				if _, err := f.call(context.Background(), "sum", 100000); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

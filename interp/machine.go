@@ -1,0 +1,203 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// pollPeriod is how many loop iterations and calls run between two polls
+// for interruption. A poll also credits the tiering counters, which are thus
+// sampled: each poll adds pollPeriod to the counter of the event and
+// function that triggered it.
+const pollPeriod = 1024
+
+// frame is a suspended caller.
+type frame struct {
+	fn   *function
+	inst *store.Instance
+	pc   int // the instruction after the call
+	fp   int
+}
+
+// machine is the state of one call into the interpreter: the value stack
+// shared by all its frames, and the suspended frames.
+type machine struct {
+	ctx         context.Context
+	engine      *Engine
+	stack       []uint64
+	frames      []frame
+	budget int
+	stop   func() bool
+	// gen numbers the machine's calls. Interruption stores the generation of
+	// the call it interrupts, because context.AfterFunc may run after the
+	// call has ended and the pooled machine serves another.
+	gen         uint64
+	interrupted atomic.Uint64
+}
+
+var machines = sync.Pool{New: func() any {
+	return &machine{stack: make([]uint64, 1<<14), frames: make([]frame, 0, 64)}
+}}
+
+func (e *Engine) newMachine(ctx context.Context) *machine {
+	m := machines.Get().(*machine)
+	m.ctx, m.engine, m.budget = ctx, e, pollPeriod
+	m.gen++
+	if ctx.Done() != nil {
+		gen := m.gen
+		m.stop = context.AfterFunc(ctx, func() { m.interrupted.Store(gen) })
+	}
+	return m
+}
+
+func (m *machine) release() {
+	if m.stop != nil {
+		m.stop()
+		m.stop = nil
+	}
+	m.ctx, m.engine = nil, nil
+	m.frames = m.frames[:0]
+	machines.Put(m)
+}
+
+func (m *machine) maxDepth() int {
+	if m.engine.MaxCallDepth > 0 {
+		return m.engine.MaxCallDepth
+	}
+	return DefaultMaxCallDepth
+}
+
+func (m *machine) maxCells() int {
+	if m.engine.MaxStackCells > 0 {
+		return m.engine.MaxStackCells
+	}
+	return DefaultMaxStackCells
+}
+
+// ensure makes the stack at least n cells long, or reports false if that
+// exceeds the limit.
+func (m *machine) ensure(n int) bool {
+	if n <= len(m.stack) {
+		return true
+	}
+	if n > m.maxCells() {
+		return false
+	}
+	size := 2 * len(m.stack)
+	for size < n {
+		size *= 2
+	}
+	if size > m.maxCells() {
+		size = m.maxCells()
+	}
+	s := make([]uint64, size)
+	copy(s, m.stack)
+	m.stack = s
+	return true
+}
+
+func cells(ts []wasm.ValueType) int {
+	n := 0
+	for _, t := range ts {
+		n += t.Slots()
+	}
+	return n
+}
+
+func (m *machine) call(f *store.Function, args []uint64) ([]uint64, error) {
+	if err := m.ctx.Err(); err != nil {
+		return nil, &store.Trap{Kind: store.TrapInterrupted, Cause: err}
+	}
+	nres := cells(f.Type.Results)
+	n := max(len(args), nres)
+	if f.Host != nil {
+		s := make([]uint64, n)
+		copy(s, args)
+		if err := f.Host(m.ctx, nil, s); err != nil {
+			return nil, err
+		}
+		return s[:nres], nil
+	}
+	fn, err := functionOf(f)
+	if err != nil {
+		return nil, err
+	}
+	if !m.ensure(int(fn.frame) + n) {
+		return nil, &store.Trap{Kind: store.TrapStackExhausted}
+	}
+	copy(m.stack, args)
+	clear(m.stack[fn.params:fn.locals])
+	if err := m.run(fn, f.Instance); err != nil {
+		return nil, err
+	}
+	return append([]uint64(nil), m.stack[:nres]...), nil
+}
+
+// functionOf returns the lowered code of a wasm function, lowering it on
+// first use.
+func functionOf(f *store.Function) (*function, error) {
+	code, ok := f.Instance.Code.(*Code)
+	if !ok {
+		return nil, fmt.Errorf("interp: instance %q has no interpreter code", f.Instance.Name)
+	}
+	return code.function(int(f.Index - code.module.NumImportedFuncs))
+}
+
+// function returns defined function i, lowering it if needed. Two callers
+// may race to lower the same function; both results are equivalent and the
+// first published wins.
+func (c *Code) function(i int) (*function, error) {
+	if fn := c.funcs[i].Load(); fn != nil {
+		return fn, nil
+	}
+	fn, err := lower(c.module, i)
+	if err != nil {
+		return nil, err
+	}
+	c.funcs[i].CompareAndSwap(nil, fn)
+	return c.funcs[i].Load(), nil
+}
+
+// poll is called every pollPeriod loop iterations and calls: it credits the
+// counters and reports whether the call was interrupted.
+func (m *machine) poll(inst *store.Instance, fn *function, backEdge bool) bool {
+	m.budget = pollPeriod
+	if m.engine.Count {
+		if code, ok := inst.Code.(*Code); ok {
+			c := &code.counters[fn.index-code.module.NumImportedFuncs]
+			if backEdge {
+				c.BackEdges.Add(pollPeriod)
+			} else {
+				c.Calls.Add(pollPeriod)
+			}
+		}
+	}
+	return m.interrupted.Load() == m.gen
+}
+
+// trap builds a trap with the stack trace of the current frames.
+func (m *machine) trap(kind store.TrapKind, fn *function, inst *store.Instance, pc int) *store.Trap {
+	t := &store.Trap{Kind: kind}
+	if kind == store.TrapInterrupted {
+		t.Cause = m.ctx.Err()
+	}
+	t.Frames = append(t.Frames, frameOf(fn, inst, pc))
+	for i := len(m.frames) - 1; i >= 0; i-- {
+		f := m.frames[i]
+		t.Frames = append(t.Frames, frameOf(f.fn, f.inst, f.pc))
+	}
+	return t
+}
+
+func frameOf(fn *function, inst *store.Instance, pc int) store.Frame {
+	f := store.Frame{Instance: inst.Name, Func: fn.index, Name: inst.Module.FuncName(fn.index), Offset: -1}
+	if pc > 0 && pc <= len(fn.offsets) {
+		f.Offset = int(fn.offsets[pc-1])
+	}
+	return f
+}
