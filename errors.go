@@ -1,0 +1,55 @@
+package terra
+
+import (
+	"errors"
+
+	"github.com/terra-runtime/terra/store"
+)
+
+// Errors that terra's errors wrap; test for them with errors.Is.
+var (
+	// ErrTierUnavailable reports an execution tier that this build of
+	// terra does not provide.
+	ErrTierUnavailable = errors.New("execution tier not available")
+	// ErrNameInUse reports an instance name that another open instance of
+	// the runtime has.
+	ErrNameInUse = errors.New("name in use")
+	// ErrClosed reports the use of a closed instance.
+	ErrClosed = errors.New("instance closed")
+	// ErrImmutable reports an attempt to set an immutable global.
+	ErrImmutable = errors.New("global is immutable")
+	// ErrMemoryLimit reports a memory whose minimum size exceeds
+	// Config.MemoryLimitPages.
+	ErrMemoryLimit = store.ErrMemoryLimit
+)
+
+// Trap is a WebAssembly trap: its Kind, and the WebAssembly frames active
+// when it happened, innermost first. Errors of calls and instantiations
+// wrap it; get it with errors.As.
+type Trap = store.Trap
+
+// TrapKind says why execution trapped.
+type TrapKind = store.TrapKind
+
+// Frame is one entry of a trap's stack trace.
+type Frame = store.Frame
+
+// LinkError reports why a module cannot be linked: an import that is
+// missing or has the wrong type (Module and Name say which), or, in
+// WebAssembly 1.0, a segment that does not fit its table or memory.
+type LinkError = store.LinkError
+
+// Trap kinds.
+const (
+	TrapUnreachable              = store.TrapUnreachable
+	TrapMemoryOutOfBounds        = store.TrapMemoryOutOfBounds
+	TrapTableOutOfBounds         = store.TrapTableOutOfBounds
+	TrapUndefinedElement         = store.TrapUndefinedElement     // call_indirect past the end of the table
+	TrapUninitializedElement     = store.TrapUninitializedElement // call_indirect of a null element
+	TrapIndirectCallTypeMismatch = store.TrapIndirectCallTypeMismatch
+	TrapIntegerDivideByZero      = store.TrapIntegerDivideByZero
+	TrapIntegerOverflow          = store.TrapIntegerOverflow
+	TrapInvalidConversion        = store.TrapInvalidConversion
+	TrapStackExhausted           = store.TrapStackExhausted
+	TrapInterrupted              = store.TrapInterrupted // the context was cancelled or its deadline passed
+)

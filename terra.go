@@ -1,0 +1,304 @@
+// Package terra runs WebAssembly modules.
+//
+// A Runtime compiles modules (decodes and validates them once) and
+// instantiates them. Compiled modules are safe for concurrent use and share
+// their code among all their instances:
+//
+//	rt, err := terra.NewRuntime(terra.Config{})
+//	cm, err := rt.Compile(ctx, wasmBytes)
+//	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+//	results, err := inst.ExportedFunction("add").Call(ctx, 2, 3)
+//
+// # Values
+//
+// Arguments and results are uint64 cells, as in the WebAssembly stack
+// machine: i32 and f32 zero-extended (use math.Float32bits and
+// math.Float32frombits for floats), i64 and f64 as their bits, a v128 as two
+// cells (low half first), and references as opaque handles, 0 being null.
+// A funcref handle names a function of the runtime; an externref handle is
+// any value the host chooses.
+//
+// # Namespace
+//
+// A module's imports name a module and a field. The module name is looked
+// up first in InstanceConfig.Imports, then among the runtime's named
+// instances. Instantiating with a non-empty InstanceConfig.Name gives the
+// instance that name, which must be free: names are unique among a
+// runtime's open instances, and Instance.Close frees the name. Host
+// modules, built with Runtime.NewHostModule, are instances like any other;
+// HostModuleBuilder.Instantiate names them after the builder.
+//
+// # Host functions
+//
+// Host functions are Go functions that modules import. Func0 to Func4 and
+// Proc0 to Proc4 adapt typed Go functions; HostModuleBuilder.FuncRaw takes
+// a HostFunc, which reads its arguments from a stack of cells and writes its
+// results over them. Either way the function learns its Caller, whose
+// memory it may read and write.
+//
+// # Errors
+//
+// Traps are *Trap errors (wrapped: use errors.As), link failures *LinkError,
+// and a module that fails to decode or validate yields a
+// *wasm.MalformedError or *wasm.InvalidError.
+//
+// # Concurrency
+//
+// A Runtime and its CompiledModules are safe for concurrent use. An
+// Instance, like the memory it owns, is not: use each from one goroutine at
+// a time.
+package terra
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/terra-runtime/terra/interp"
+	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// Tier selects how WebAssembly code runs.
+type Tier string
+
+// Execution tiers.
+const (
+	// TierInterp runs every function in the interpreter.
+	TierInterp Tier = "interp"
+	// TierJIT compiles every function to machine code. Not available yet.
+	TierJIT Tier = "jit"
+	// TierTiered starts in the interpreter and compiles hot functions to
+	// machine code. Not available yet.
+	TierTiered Tier = "tiered"
+)
+
+// CoreVersion selects a release of the WebAssembly core specification.
+type CoreVersion string
+
+// Core specification releases.
+const (
+	CoreV1 CoreVersion = "1.0" // WebAssembly 1.0 (the MVP, with mutable-global import and export)
+	CoreV2 CoreVersion = "2.0" // WebAssembly 2.0: 1.0 plus sign extension, non-trapping conversions, multi-value, bulk memory, reference types and SIMD
+)
+
+// Config configures a Runtime. The zero value is valid: the interpreter
+// with all of WebAssembly 2.0 and no limits beyond the defaults.
+type Config struct {
+	// Tier selects how code runs; empty means TierInterp.
+	Tier Tier
+	// Core is the specification release that Compile accepts; empty means
+	// CoreV2. It also decides how instantiation treats segments that do
+	// not fit: a link error in 1.0, a trap in 2.0.
+	Core CoreVersion
+	// DisabledFeatures removes features from those of Core, for example
+	// wasm.FeatureSIMD.
+	DisabledFeatures wasm.Features
+	// MaxCallDepth bounds nested calls; deeper recursion traps with
+	// TrapStackExhausted. Zero means the tier's default.
+	MaxCallDepth int
+	// MemoryLimitPages bounds every memory that instances define, in 64 KiB
+	// pages: a module whose memory needs more fails to instantiate (with
+	// ErrMemoryLimit), and memory.grow fails beyond it. Zero means no limit
+	// beyond the module's own maximum.
+	MemoryLimitPages uint32
+}
+
+// features returns the feature set that c selects.
+func (c Config) features() (wasm.Features, error) {
+	switch c.Core {
+	case "", CoreV2:
+		return wasm.Features2_0 &^ c.DisabledFeatures, nil
+	case CoreV1:
+		return wasm.Features1_0 &^ c.DisabledFeatures, nil
+	}
+	return 0, fmt.Errorf("terra: unknown core version %q", c.Core)
+}
+
+// Runtime compiles and instantiates modules. Instances of one runtime can
+// import from each other; instances of different runtimes cannot. A
+// Runtime is safe for concurrent use.
+type Runtime struct {
+	features wasm.Features
+	memLimit uint32
+	store    *store.Store
+	engine   *interp.Engine
+
+	mu sync.Mutex
+	// names holds the named instances. A nil entry reserves a name for an
+	// instantiation in progress.
+	names map[string]*Instance
+}
+
+// NewRuntime returns a runtime configured by cfg. TierJIT and TierTiered
+// are not available yet: asking for them fails with ErrTierUnavailable.
+func NewRuntime(cfg Config) (*Runtime, error) {
+	switch cfg.Tier {
+	case "", TierInterp:
+	case TierJIT, TierTiered:
+		return nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, ErrTierUnavailable)
+	default:
+		return nil, fmt.Errorf("terra: unknown tier %q", cfg.Tier)
+	}
+	features, err := cfg.features()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxCallDepth < 0 {
+		return nil, fmt.Errorf("terra: negative MaxCallDepth %d", cfg.MaxCallDepth)
+	}
+	return &Runtime{
+		features: features,
+		memLimit: cfg.MemoryLimitPages,
+		store:    store.New(),
+		engine:   &interp.Engine{MaxCallDepth: cfg.MaxCallDepth},
+		names:    make(map[string]*Instance),
+	}, nil
+}
+
+// Compile decodes and validates a binary module. Errors wrap a
+// *wasm.MalformedError or *wasm.InvalidError that locates the problem.
+// Compile copies wasmBytes, which the caller may reuse.
+func (r *Runtime) Compile(ctx context.Context, wasmBytes []byte) (*CompiledModule, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("terra: compile: %w", err)
+	}
+	m, err := wasm.Parse(bytes.Clone(wasmBytes), r.features)
+	if err != nil {
+		return nil, fmt.Errorf("terra: compile: %w", err)
+	}
+	return r.newCompiled(m), nil
+}
+
+// CompileModule prepares a module that the caller has decoded and
+// validated with wasm.Parse, for embedders that parse modules themselves.
+// The module keeps the features it was parsed with, which decide its
+// semantics; the runtime's Config.Core does not apply. m must not be
+// modified afterwards.
+func (r *Runtime) CompileModule(m *wasm.Module) (*CompiledModule, error) {
+	if len(m.FuncInfo) != len(m.Code) {
+		return nil, errors.New("terra: compile: module not validated; use wasm.Parse")
+	}
+	return r.newCompiled(m), nil
+}
+
+func (r *Runtime) newCompiled(m *wasm.Module) *CompiledModule {
+	return &CompiledModule{rt: r, module: m, code: interp.NewCode(m)}
+}
+
+// InstanceConfig configures one instantiation.
+type InstanceConfig struct {
+	// Name, if not empty, registers the instance in the runtime under
+	// this name, so that later instances can import from it. It must not
+	// be in use by another open instance.
+	Name string
+	// Imports maps module names to instances of the same runtime to import
+	// from. They take precedence over the runtime's named instances, and
+	// need no name of their own.
+	Imports map[string]*Instance
+}
+
+// Instantiate creates an instance of cm: it resolves cm's imports (see the
+// package documentation for the namespace rules), initialises tables and
+// memories from the module's segments, and runs its start function.
+//
+// Errors wrap a *LinkError if an import is missing or has the wrong type,
+// a *Trap if a segment does not fit (WebAssembly 2.0) or the start function
+// traps, ErrNameInUse if cfg.Name is taken, and ErrMemoryLimit if a memory
+// exceeds Config.MemoryLimitPages.
+func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg InstanceConfig) (*Instance, error) {
+	what := "instantiate"
+	if cfg.Name != "" {
+		what = fmt.Sprintf("instantiate %q", cfg.Name)
+	}
+	if cm.rt != r {
+		return nil, fmt.Errorf("terra: %s: module compiled by another runtime", what)
+	}
+	for module, inst := range cfg.Imports {
+		switch {
+		case inst == nil:
+			return nil, fmt.Errorf("terra: %s: imports of %q: nil instance", what, module)
+		case inst.rt != r:
+			return nil, fmt.Errorf("terra: %s: imports of %q: instance of another runtime", what, module)
+		case inst.closed.Load():
+			return nil, fmt.Errorf("terra: %s: imports of %q: %w", what, module, ErrClosed)
+		}
+	}
+	if err := r.reserve(cfg.Name); err != nil {
+		return nil, fmt.Errorf("terra: %s: %w", what, err)
+	}
+	inst := &Instance{rt: r, name: cfg.Name}
+	var err error
+	if cm.host != nil {
+		inst.inst, err = r.instantiateHost(cm.host, cfg.Name)
+	} else {
+		inst.inst, err = store.Instantiate(ctx, r.store, cm.module, resolver{r, cfg.Imports}, cm.code,
+			r.engine.Call, store.Options{Name: cfg.Name, MemoryLimitPages: r.memLimit})
+	}
+	if err != nil {
+		inst = nil
+	}
+	r.settle(cfg.Name, inst)
+	if err != nil {
+		return nil, fmt.Errorf("terra: %s: %w", what, err)
+	}
+	return inst, nil
+}
+
+// reserve claims name for an instantiation in progress; the empty name
+// needs no claim.
+func (r *Runtime) reserve(name string) error {
+	if name == "" {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, taken := r.names[name]; taken {
+		return fmt.Errorf("module name %q: %w", name, ErrNameInUse)
+	}
+	r.names[name] = nil
+	return nil
+}
+
+// settle ends the reservation of name: it registers inst under it, or
+// frees it if inst is nil.
+func (r *Runtime) settle(name string, inst *Instance) {
+	if name == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if inst == nil {
+		delete(r.names, name)
+	} else {
+		r.names[name] = inst
+	}
+}
+
+// Module returns the open instance registered under name, or nil.
+func (r *Runtime) Module(name string) *Instance {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.names[name]
+}
+
+// resolver resolves imports from an instantiation's explicit imports, then
+// from the runtime's named instances.
+type resolver struct {
+	rt      *Runtime
+	imports map[string]*Instance
+}
+
+func (res resolver) Resolve(module, name string) (store.Extern, bool) {
+	inst := res.imports[module]
+	if inst == nil {
+		inst = res.rt.Module(module)
+	}
+	if inst == nil {
+		return store.Extern{}, false
+	}
+	ext, ok := inst.inst.Exports[name]
+	return ext, ok
+}
