@@ -27,10 +27,10 @@ type frame struct {
 // machine is the state of one call into the interpreter: the value stack
 // shared by all its frames, and the suspended frames.
 type machine struct {
-	ctx         context.Context
-	engine      *Engine
-	stack       []uint64
-	frames      []frame
+	ctx    context.Context
+	engine *Engine
+	stack  []uint64
+	frames []frame
 	budget int
 	stop   func() bool
 	// gen numbers the machine's calls. Interruption stores the generation of
