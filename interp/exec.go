@@ -38,12 +38,13 @@ func (m *machine) run(fn *function, inst *store.Instance) error {
 	}
 	mem = memOf(inst)
 	var trap store.TrapKind
+	// fr is the current frame; it changes only at calls and returns.
+	fr := stack[fp:]
 
 loop:
 	for {
 		in := &code[pc]
 		pc++
-		fr := stack[fp:]
 		switch in.op {
 		case opUnreachable:
 			trap = store.TrapUnreachable
@@ -79,8 +80,36 @@ loop:
 			if k >= immFirst {
 				k, y = immBase[k], uint64(in.c)
 			}
-			r, _ := numericOp(k, fr[in.b], y)
-			if (r != 0) != (in.imm&negate != 0) {
+			x := fr[in.b]
+			var taken bool
+			switch wasm.Opcode(k) {
+			case wasm.OpI32Eqz:
+				taken = uint32(x) == 0
+			case wasm.OpI32Eq:
+				taken = uint32(x) == uint32(y)
+			case wasm.OpI32Ne:
+				taken = uint32(x) != uint32(y)
+			case wasm.OpI32LtS:
+				taken = int32(x) < int32(y)
+			case wasm.OpI32LtU:
+				taken = uint32(x) < uint32(y)
+			case wasm.OpI32GtS:
+				taken = int32(x) > int32(y)
+			case wasm.OpI32GtU:
+				taken = uint32(x) > uint32(y)
+			case wasm.OpI32LeS:
+				taken = int32(x) <= int32(y)
+			case wasm.OpI32LeU:
+				taken = uint32(x) <= uint32(y)
+			case wasm.OpI32GeS:
+				taken = int32(x) >= int32(y)
+			case wasm.OpI32GeU:
+				taken = uint32(x) >= uint32(y)
+			default:
+				r, _ := numericOp(k, x, y)
+				taken = r != 0
+			}
+			if taken != (in.imm&negate != 0) {
 				pc = int(in.a)
 				if in.imm&backEdge != 0 {
 					m.budget--
@@ -115,6 +144,7 @@ loop:
 				mem = memOf(inst)
 			}
 			fn, code, pc, fp = f.fn, f.fn.code, f.pc, f.fp
+			fr = stack[fp:]
 		case opCall, opCallInd:
 			var f *store.Function
 			if in.op == opCall {
@@ -150,6 +180,7 @@ loop:
 					break loop
 				}
 				stack = m.stack
+				fr = stack[fp:]
 				if err := f.Host(m.ctx, inst, stack[newfp:newfp+n]); err != nil {
 					return err
 				}
@@ -172,6 +203,7 @@ loop:
 				mem = memOf(inst)
 			}
 			fn, code, pc, fp = callee, callee.code, 0, newfp
+			fr = stack[fp:]
 		case opCopy:
 			fr[in.a] = fr[in.b]
 		case opCopy2:
@@ -204,6 +236,142 @@ loop:
 			fr[in.a] = inst.Funcs[in.b].Handle
 		case opRefIsNull:
 			fr[in.a] = b2u(fr[in.b] == 0)
+		// The hottest numeric and memory instructions, inline; the rest go
+		// through numericOp and memoryAccess below.
+		case op(wasm.OpI32Add):
+			fr[in.a] = uint64(uint32(fr[in.b]) + uint32(fr[in.c]))
+		case op(wasm.OpI32Sub):
+			fr[in.a] = uint64(uint32(fr[in.b]) - uint32(fr[in.c]))
+		case op(wasm.OpI32Mul):
+			fr[in.a] = uint64(uint32(fr[in.b]) * uint32(fr[in.c]))
+		case op(wasm.OpI32And):
+			fr[in.a] = fr[in.b] & fr[in.c]
+		case op(wasm.OpI32Or):
+			fr[in.a] = fr[in.b] | fr[in.c]
+		case op(wasm.OpI32Xor):
+			fr[in.a] = fr[in.b] ^ fr[in.c]
+		case op(wasm.OpI32Shl):
+			fr[in.a] = uint64(uint32(fr[in.b]) << (fr[in.c] & 31))
+		case op(wasm.OpI32ShrU):
+			fr[in.a] = uint64(uint32(fr[in.b]) >> (fr[in.c] & 31))
+		case op(wasm.OpI32ShrS):
+			fr[in.a] = uint64(uint32(int32(fr[in.b]) >> (fr[in.c] & 31)))
+		case op(wasm.OpI32Eqz):
+			fr[in.a] = b2u(uint32(fr[in.b]) == 0)
+		case op(wasm.OpI32Eq):
+			fr[in.a] = b2u(uint32(fr[in.b]) == uint32(fr[in.c]))
+		case op(wasm.OpI32Ne):
+			fr[in.a] = b2u(uint32(fr[in.b]) != uint32(fr[in.c]))
+		case op(wasm.OpI32LtS):
+			fr[in.a] = b2u(int32(fr[in.b]) < int32(fr[in.c]))
+		case op(wasm.OpI32LtU):
+			fr[in.a] = b2u(uint32(fr[in.b]) < uint32(fr[in.c]))
+		case op(wasm.OpI32GtS):
+			fr[in.a] = b2u(int32(fr[in.b]) > int32(fr[in.c]))
+		case op(wasm.OpI32GtU):
+			fr[in.a] = b2u(uint32(fr[in.b]) > uint32(fr[in.c]))
+		case op(wasm.OpI64Add):
+			fr[in.a] = fr[in.b] + fr[in.c]
+		case op(wasm.OpI64Sub):
+			fr[in.a] = fr[in.b] - fr[in.c]
+		case op(wasm.OpI64Mul):
+			fr[in.a] = fr[in.b] * fr[in.c]
+		case op(wasm.OpI64And):
+			fr[in.a] = fr[in.b] & fr[in.c]
+		case op(wasm.OpI64Or):
+			fr[in.a] = fr[in.b] | fr[in.c]
+		case op(wasm.OpI64Xor):
+			fr[in.a] = fr[in.b] ^ fr[in.c]
+		case op(wasm.OpI64Shl):
+			fr[in.a] = fr[in.b] << (fr[in.c] & 63)
+		case op(wasm.OpI64ShrU):
+			fr[in.a] = fr[in.b] >> (fr[in.c] & 63)
+		case op(wasm.OpI64ShrS):
+			fr[in.a] = uint64(int64(fr[in.b]) >> (fr[in.c] & 63))
+		case op(wasm.OpI64Eqz):
+			fr[in.a] = b2u(fr[in.b] == 0)
+		case op(wasm.OpI64Eq):
+			fr[in.a] = b2u(fr[in.b] == fr[in.c])
+		case op(wasm.OpI64Ne):
+			fr[in.a] = b2u(fr[in.b] != fr[in.c])
+		case op(wasm.OpI64LtU):
+			fr[in.a] = b2u(fr[in.b] < fr[in.c])
+		case op(wasm.OpI64LtS):
+			fr[in.a] = b2u(int64(fr[in.b]) < int64(fr[in.c]))
+		case op(wasm.OpI32WrapI64):
+			fr[in.a] = uint64(uint32(fr[in.b]))
+		case op(wasm.OpI64ExtendI32U):
+			fr[in.a] = uint64(uint32(fr[in.b]))
+		case op(wasm.OpI64ExtendI32S):
+			fr[in.a] = uint64(int64(int32(fr[in.b])))
+		case op(wasm.OpF64Add):
+			fr[in.a] = u64f(f64(fr[in.b]) + f64(fr[in.c]))
+		case op(wasm.OpF64Sub):
+			fr[in.a] = u64f(f64(fr[in.b]) - f64(fr[in.c]))
+		case op(wasm.OpF64Mul):
+			fr[in.a] = u64f(f64(fr[in.b]) * f64(fr[in.c]))
+		case op(wasm.OpF64Div):
+			fr[in.a] = u64f(f64(fr[in.b]) / f64(fr[in.c]))
+		case op(wasm.OpF32Add):
+			fr[in.a] = u32f(f32(fr[in.b]) + f32(fr[in.c]))
+		case op(wasm.OpF32Mul):
+			fr[in.a] = u32f(f32(fr[in.b]) * f32(fr[in.c]))
+		case immI32Add:
+			fr[in.a] = uint64(uint32(fr[in.b]) + uint32(in.imm))
+		case immI32Sub:
+			fr[in.a] = uint64(uint32(fr[in.b]) - uint32(in.imm))
+		case immI32And:
+			fr[in.a] = fr[in.b] & in.imm
+		case immI32Shl:
+			fr[in.a] = uint64(uint32(fr[in.b]) << (in.imm & 31))
+		case immI32ShrU:
+			fr[in.a] = uint64(uint32(fr[in.b]) >> (in.imm & 31))
+		case immI64Add:
+			fr[in.a] = fr[in.b] + in.imm
+		case immI64And:
+			fr[in.a] = fr[in.b] & in.imm
+		case op(wasm.OpI32Load):
+			ea := uint64(uint32(fr[in.b])) + in.imm
+			if ea+4 > uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			fr[in.a] = uint64(binary.LittleEndian.Uint32(mem[ea:]))
+		case op(wasm.OpI64Load):
+			ea := uint64(uint32(fr[in.b])) + in.imm
+			if ea+8 > uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			fr[in.a] = binary.LittleEndian.Uint64(mem[ea:])
+		case op(wasm.OpI32Store):
+			ea := uint64(uint32(fr[in.b])) + in.imm
+			if ea+4 > uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			binary.LittleEndian.PutUint32(mem[ea:], uint32(fr[in.a]))
+		case op(wasm.OpI64Store):
+			ea := uint64(uint32(fr[in.b])) + in.imm
+			if ea+8 > uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			binary.LittleEndian.PutUint64(mem[ea:], fr[in.a])
+		case op(wasm.OpI32Load8U):
+			ea := uint64(uint32(fr[in.b])) + in.imm
+			if ea >= uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			fr[in.a] = uint64(mem[ea])
+		case op(wasm.OpI32Store8):
+			ea := uint64(uint32(fr[in.b])) + in.imm
+			if ea >= uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			mem[ea] = byte(fr[in.a])
 		default:
 			var k store.TrapKind
 			if in.op >= 0x28 && in.op <= 0x3E {

@@ -87,6 +87,19 @@ func init() {
 	}
 }
 
+// Immediate forms the dispatch loop executes inline. They are constants so
+// that the switch stays a jump table; TestImmediateForms checks them against
+// the assignment in init.
+const (
+	immI32Add  op = 0xEA
+	immI32Sub  op = 0xEB
+	immI32And  op = 0xED
+	immI32Shl  op = 0xF0
+	immI32ShrU op = 0xF2
+	immI64Add  op = 0xF3
+	immI64And  op = 0xF6
+)
+
 // fusable reports whether a compare can fuse into the branch that tests it:
 // register compares, eqz, and i32 compares with a constant (which fits in c).
 func fusable(in inst) bool {

@@ -114,9 +114,12 @@ func (l *lowerer) push(t wasm.ValueType) entry {
 	return e
 }
 
-// pop pops an operand whose value is in a slot.
+// pop pops an operand whose value is in a slot: its home, or the local a
+// deferred local.get reads. Only a constant has to be written first.
 func (l *lowerer) pop() entry {
-	l.place(&l.stack[len(l.stack)-1])
+	if e := &l.stack[len(l.stack)-1]; e.konst {
+		l.place(e)
+	}
 	return l.popRaw()
 }
 
