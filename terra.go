@@ -55,6 +55,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/terra-runtime/terra/interp"
 	"github.com/terra-runtime/terra/store"
@@ -99,6 +100,13 @@ type Config struct {
 	// MaxCallDepth bounds nested calls; deeper recursion traps with
 	// TrapStackExhausted. Zero means the tier's default.
 	MaxCallDepth int
+	// Profile, if set, receives the WebAssembly call stack of running code
+	// (innermost frame first) about every ProfileInterval, on the calling
+	// goroutine; it must not keep the slice. It is the source of guest
+	// profiles: Go's own profiler cannot see into guest code.
+	Profile func(frames []Frame)
+	// ProfileInterval is the sampling period; zero means 10ms.
+	ProfileInterval time.Duration
 	// MemoryLimitPages bounds every memory that instances define, in 64 KiB
 	// pages: a module whose memory needs more fails to instantiate (with
 	// ErrMemoryLimit), and memory.grow fails beyond it. Zero means no limit
@@ -153,8 +161,12 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 		features: features,
 		memLimit: cfg.MemoryLimitPages,
 		store:    store.New(),
-		engine:   &interp.Engine{MaxCallDepth: cfg.MaxCallDepth},
-		names:    make(map[string]*Instance),
+		engine: &interp.Engine{
+			MaxCallDepth:   cfg.MaxCallDepth,
+			Sample:         cfg.Profile,
+			SampleInterval: cfg.ProfileInterval,
+		},
+		names: make(map[string]*Instance),
 	}, nil
 }
 

@@ -3,6 +3,7 @@ package terra_test
 import (
 	"context"
 	"errors"
+	"github.com/terra-runtime/terra/internal/wasmtest"
 	"math"
 	"sync"
 	"testing"
@@ -587,4 +588,33 @@ func TestTraps(t *testing.T) {
 	require.ErrorAs(t, err, &trap)
 	require.Equal(t, terra.TrapInterrupted, trap.Kind)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestProfileHookSeesGuestFrames(t *testing.T) {
+	// spin(n) counts down from n in a loop.
+	data := wasmtest.Module(
+		wasmtest.Section(wasmtest.SecType, wasmtest.Vec(wasmtest.FuncType([]byte{wasmtest.I32}, nil))),
+		wasmtest.Section(wasmtest.SecFunction, wasmtest.Vec([]byte{0})),
+		wasmtest.Section(wasmtest.SecExport, wasmtest.Vec(wasmtest.Export("spin", wasmtest.KindFunc, 0))),
+		wasmtest.Section(wasmtest.SecCode, wasmtest.Vec(wasmtest.Body(nil,
+			0x03, 0x40, 0x20, 0, 0x41, 1, 0x6B, 0x22, 0, 0x0D, 0, 0x0B, 0x0B))),
+		wasmtest.FuncNames("spin"),
+	)
+	var names []string
+	rt, err := terra.NewRuntime(terra.Config{
+		ProfileInterval: time.Microsecond,
+		Profile: func(frames []terra.Frame) {
+			names = append(names, frames[0].Name)
+		},
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+	cm, err := rt.Compile(ctx, data)
+	require.NoError(t, err)
+	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+	require.NoError(t, err)
+	_, err = inst.ExportedFunction("spin").Call(ctx, 1000000)
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	require.Equal(t, "spin", names[0])
 }

@@ -7,6 +7,7 @@ package interp
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"github.com/terra-runtime/terra/store"
 	"github.com/terra-runtime/terra/wasm"
@@ -52,7 +53,17 @@ type Engine struct {
 	MaxStackCells int
 	// Count enables the per-function tiering counters.
 	Count bool
+	// Sample, if set, receives the wasm call stack (innermost first) of a
+	// running call about every SampleInterval: the basis of guest profiles.
+	// It runs on the calling goroutine and must not keep frames.
+	Sample func(frames []store.Frame)
+	// SampleInterval defaults to DefaultSampleInterval.
+	SampleInterval time.Duration
 }
+
+// DefaultSampleInterval is the profiling period when Engine.SampleInterval
+// is zero: 100 samples a second, as Go's CPU profiler takes.
+const DefaultSampleInterval = 10 * time.Millisecond
 
 // Defaults for Engine's limits. Go's wasip1 port runs goroutines on its own
 // stacks and the standard library's tests recurse deeply, so the defaults are

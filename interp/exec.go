@@ -57,7 +57,7 @@ loop:
 				pc = int(in.a)
 				if in.imm&backEdge != 0 {
 					m.budget--
-					if m.budget <= 0 && m.poll(inst, fn, true) {
+					if m.budget <= 0 && m.poll(inst, fn, pc, true) {
 						trap = store.TrapInterrupted
 						break loop
 					}
@@ -68,7 +68,7 @@ loop:
 				pc = int(in.a)
 				if in.imm&backEdge != 0 {
 					m.budget--
-					if m.budget <= 0 && m.poll(inst, fn, true) {
+					if m.budget <= 0 && m.poll(inst, fn, pc, true) {
 						trap = store.TrapInterrupted
 						break loop
 					}
@@ -113,7 +113,7 @@ loop:
 				pc = int(in.a)
 				if in.imm&backEdge != 0 {
 					m.budget--
-					if m.budget <= 0 && m.poll(inst, fn, true) {
+					if m.budget <= 0 && m.poll(inst, fn, pc, true) {
 						trap = store.TrapInterrupted
 						break loop
 					}
@@ -128,7 +128,7 @@ loop:
 		case opBrBack:
 			pc = int(in.a)
 			m.budget--
-			if m.budget <= 0 && m.poll(inst, fn, true) {
+			if m.budget <= 0 && m.poll(inst, fn, pc, true) {
 				trap = store.TrapInterrupted
 				break loop
 			}
@@ -168,7 +168,7 @@ loop:
 				}
 			}
 			m.budget--
-			if m.budget <= 0 && m.poll(inst, fn, false) {
+			if m.budget <= 0 && m.poll(inst, fn, pc, false) {
 				trap = store.TrapInterrupted
 				break loop
 			}

@@ -176,3 +176,17 @@ func BenchmarkCounters(b *testing.B) {
 		})
 	}
 }
+
+func TestSampling(t *testing.T) {
+	var samples int
+	var top string
+	e := &interp.Engine{SampleInterval: time.Microsecond, Sample: func(frames []store.Frame) {
+		samples++
+		top = frames[0].Name
+	}}
+	f := newFixture(t, e)
+	_, err := f.call(context.Background(), "sum", 1000000)
+	require.NoError(t, err)
+	require.Positive(t, samples)
+	require.Equal(t, "sum", top)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/terra-runtime/terra/store"
 	"github.com/terra-runtime/terra/wasm"
@@ -38,6 +39,8 @@ type machine struct {
 	// call has ended and the pooled machine serves another.
 	gen         uint64
 	interrupted atomic.Uint64
+	lastSample  time.Time
+	samples     []store.Frame // reused sample buffer
 }
 
 var machines = sync.Pool{New: func() any {
@@ -164,9 +167,13 @@ func (c *Code) function(i int) (*function, error) {
 }
 
 // poll is called every pollPeriod loop iterations and calls: it credits the
-// counters and reports whether the call was interrupted.
-func (m *machine) poll(inst *store.Instance, fn *function, backEdge bool) bool {
+// counters, takes a profile sample when one is due, and reports whether the
+// call was interrupted. pc is the position in fn.
+func (m *machine) poll(inst *store.Instance, fn *function, pc int, backEdge bool) bool {
 	m.budget = pollPeriod
+	if m.engine.Sample != nil {
+		m.sample(inst, fn, pc)
+	}
 	if m.engine.Count {
 		if code, ok := inst.Code.(*Code); ok {
 			c := &code.counters[fn.index-code.module.NumImportedFuncs]
@@ -180,17 +187,37 @@ func (m *machine) poll(inst *store.Instance, fn *function, backEdge bool) bool {
 	return m.interrupted.Load() == m.gen
 }
 
+func (m *machine) sample(inst *store.Instance, fn *function, pc int) {
+	interval := m.engine.SampleInterval
+	if interval <= 0 {
+		interval = DefaultSampleInterval
+	}
+	now := time.Now()
+	if now.Sub(m.lastSample) < interval {
+		return
+	}
+	m.lastSample = now
+	m.samples = m.stackTrace(m.samples[:0], fn, inst, pc)
+	m.engine.Sample(m.samples)
+}
+
+// stackTrace appends the wasm frames of the current call, innermost first.
+func (m *machine) stackTrace(frames []store.Frame, fn *function, inst *store.Instance, pc int) []store.Frame {
+	frames = append(frames, frameOf(fn, inst, pc))
+	for i := len(m.frames) - 1; i >= 0; i-- {
+		f := m.frames[i]
+		frames = append(frames, frameOf(f.fn, f.inst, f.pc))
+	}
+	return frames
+}
+
 // trap builds a trap with the stack trace of the current frames.
 func (m *machine) trap(kind store.TrapKind, fn *function, inst *store.Instance, pc int) *store.Trap {
 	t := &store.Trap{Kind: kind}
 	if kind == store.TrapInterrupted {
 		t.Cause = m.ctx.Err()
 	}
-	t.Frames = append(t.Frames, frameOf(fn, inst, pc))
-	for i := len(m.frames) - 1; i >= 0; i-- {
-		f := m.frames[i]
-		t.Frames = append(t.Frames, frameOf(f.fn, f.inst, f.pc))
-	}
+	t.Frames = m.stackTrace(nil, fn, inst, pc)
 	return t
 }
 
