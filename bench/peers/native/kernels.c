@@ -1,0 +1,1 @@
+../../kernels/src/kernels.c
