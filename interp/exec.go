@@ -4,10 +4,22 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"unsafe"
 
 	"github.com/terra-runtime/terra/store"
 	"github.com/terra-runtime/terra/wasm"
 )
+
+// slots returns a pointer to stack[fp]; the stack always extends past the
+// current frame (see machine.ensure), so the pointer stays inside it.
+func slots(stack []uint64, fp int) unsafe.Pointer {
+	return unsafe.Pointer(&stack[fp])
+}
+
+// at returns the address of slot i of the frame at p.
+func at(p unsafe.Pointer, i uint32) *uint64 {
+	return (*uint64)(unsafe.Add(p, uintptr(i)*8))
+}
 
 func b2u(b bool) uint64 {
 	if b {
@@ -24,7 +36,6 @@ func u64f(x float64) uint64 { return math.Float64bits(x) }
 // run executes fn of inst on the machine's stack with its frame at 0, until
 // it returns. Results are left at the bottom of the stack.
 func (m *machine) run(fn *function, inst *store.Instance) error {
-	base := len(m.frames)
 	code := fn.code
 	stack := m.stack
 	fp := 0
@@ -38,8 +49,15 @@ func (m *machine) run(fn *function, inst *store.Instance) error {
 	}
 	mem = memOf(inst)
 	var trap store.TrapKind
-	// fr is the current frame; it changes only at calls and returns.
-	fr := stack[fp:]
+	// frp points at the current frame's first slot; it changes only at calls
+	// and returns. Slots are read through it without bounds checks: lowering
+	// verifies that every slot operand lies within the function's frame
+	// (verifySlots), and calls ensure the stack holds the whole frame.
+	frp := slots(stack, fp)
+	// depth counts the frames this run pushed; mcode is the current
+	// instance's code, for direct calls.
+	depth, maxDepth := 0, m.maxDepth()
+	mcode, _ := inst.Code.(*Code)
 
 loop:
 	for {
@@ -53,7 +71,7 @@ loop:
 		case opBr:
 			pc = int(in.a)
 		case opBrIf:
-			if uint32(fr[in.b]) != 0 {
+			if uint32(*at(frp, in.b)) != 0 {
 				pc = int(in.a)
 				if in.imm&backEdge != 0 {
 					m.budget--
@@ -64,7 +82,7 @@ loop:
 				}
 			}
 		case opBrIfNot:
-			if uint32(fr[in.b]) == 0 {
+			if uint32(*at(frp, in.b)) == 0 {
 				pc = int(in.a)
 				if in.imm&backEdge != 0 {
 					m.budget--
@@ -76,11 +94,11 @@ loop:
 			}
 		case opBrCmp:
 			k := op(in.imm)
-			y := fr[in.c]
+			y := *at(frp, in.c)
 			if k >= immFirst {
 				k, y = immBase[k], uint64(in.c)
 			}
-			x := fr[in.b]
+			x := *at(frp, in.b)
 			var taken bool
 			switch wasm.Opcode(k) {
 			case wasm.OpI32Eqz:
@@ -120,7 +138,7 @@ loop:
 				}
 			}
 		case opBrTable:
-			i := uint32(fr[in.b])
+			i := uint32(*at(frp, in.b))
 			if i >= in.c-1 {
 				i = in.c - 1
 			}
@@ -133,25 +151,31 @@ loop:
 				break loop
 			}
 		case opReturn:
-			copy(fr[:in.c], fr[in.b:in.b+in.c])
-			if len(m.frames) == base {
+			if in.c == 1 {
+				*at(frp, 0) = *at(frp, in.b)
+			} else {
+				copy(stack[fp:fp+int(in.c)], stack[fp+int(in.b):fp+int(in.b+in.c)])
+			}
+			if depth == 0 {
 				return nil
 			}
-			f := m.frames[len(m.frames)-1]
-			m.frames = m.frames[:len(m.frames)-1]
+			depth--
+			f := &m.frames[len(m.frames)-1]
 			if f.inst != inst {
 				inst = f.inst
 				mem = memOf(inst)
+				mcode, _ = inst.Code.(*Code)
 			}
 			fn, code, pc, fp = f.fn, f.fn.code, f.pc, f.fp
-			fr = stack[fp:]
+			m.frames = m.frames[:len(m.frames)-1]
+			frp = slots(stack, fp)
 		case opCall, opCallInd:
 			var f *store.Function
 			if in.op == opCall {
 				f = inst.Funcs[in.a]
 			} else {
 				tab := inst.Tables[in.c]
-				i := uint32(fr[in.imm])
+				i := uint32(*at(frp, uint32(in.imm)))
 				if uint64(i) >= uint64(len(tab.Elems)) {
 					trap = store.TrapUndefinedElement
 					break loop
@@ -180,200 +204,219 @@ loop:
 					break loop
 				}
 				stack = m.stack
-				fr = stack[fp:]
+				frp = slots(stack, fp)
 				if err := f.Host(m.ctx, inst, stack[newfp:newfp+n]); err != nil {
 					return err
 				}
 				mem = memOf(inst)
 				continue
 			}
-			callee, err := functionOf(f)
-			if err != nil {
-				return err
+			// Calls within the module find the callee's code directly; others
+			// go through the callee instance's code.
+			var callee *function
+			if f.Instance == inst && mcode != nil {
+				callee = mcode.funcs[f.Index-mcode.module.NumImportedFuncs].Load()
 			}
-			if len(m.frames)-base >= m.maxDepth() || !m.ensure(newfp+int(callee.frame)) {
+			if callee == nil {
+				var err error
+				if callee, err = functionOf(f); err != nil {
+					return err
+				}
+			}
+			if depth >= maxDepth {
 				trap = store.TrapStackExhausted
 				break loop
 			}
-			stack = m.stack
+			if end := newfp + int(callee.frame); end >= len(stack) {
+				if !m.ensure(end + 1) {
+					trap = store.TrapStackExhausted
+					break loop
+				}
+				stack = m.stack
+			}
+			depth++
 			m.frames = append(m.frames, frame{fn: fn, inst: inst, pc: pc, fp: fp})
-			clear(stack[newfp+int(callee.params) : newfp+int(callee.locals)])
+			for i := newfp + int(callee.params); i < newfp+int(callee.locals); i++ {
+				stack[i] = 0
+			}
 			if f.Instance != inst {
 				inst = f.Instance
 				mem = memOf(inst)
+				mcode, _ = inst.Code.(*Code)
 			}
 			fn, code, pc, fp = callee, callee.code, 0, newfp
-			fr = stack[fp:]
+			frp = slots(stack, fp)
 		case opCopy:
-			fr[in.a] = fr[in.b]
+			*at(frp, in.a) = *at(frp, in.b)
 		case opCopy2:
-			fr[in.a], fr[in.a+1] = fr[in.b], fr[in.b+1]
+			*at(frp, in.a), *at(frp, in.a+1) = *at(frp, in.b), *at(frp, in.b+1)
 		case opConst:
-			fr[in.a] = in.imm
+			*at(frp, in.a) = in.imm
 		case opSelect:
-			if uint32(fr[in.imm]) != 0 {
-				fr[in.a] = fr[in.b]
+			if uint32(*at(frp, uint32(in.imm))) != 0 {
+				*at(frp, in.a) = *at(frp, in.b)
 			} else {
-				fr[in.a] = fr[in.c]
+				*at(frp, in.a) = *at(frp, in.c)
 			}
 		case opSelect2:
-			if uint32(fr[in.imm]) != 0 {
-				fr[in.a], fr[in.a+1] = fr[in.b], fr[in.b+1]
+			if uint32(*at(frp, uint32(in.imm))) != 0 {
+				*at(frp, in.a), *at(frp, in.a+1) = *at(frp, in.b), *at(frp, in.b+1)
 			} else {
-				fr[in.a], fr[in.a+1] = fr[in.c], fr[in.c+1]
+				*at(frp, in.a), *at(frp, in.a+1) = *at(frp, in.c), *at(frp, in.c+1)
 			}
 		case opGlobalGet:
-			fr[in.a] = inst.Globals[in.b].Lo
+			*at(frp, in.a) = inst.Globals[in.b].Lo
 		case opGlobalSet:
-			inst.Globals[in.a].Lo = fr[in.b]
+			inst.Globals[in.a].Lo = *at(frp, in.b)
 		case opGlobalGet2:
 			g := inst.Globals[in.b]
-			fr[in.a], fr[in.a+1] = g.Lo, g.Hi
+			*at(frp, in.a), *at(frp, in.a+1) = g.Lo, g.Hi
 		case opGlobalSet2:
 			g := inst.Globals[in.a]
-			g.Lo, g.Hi = fr[in.b], fr[in.b+1]
+			g.Lo, g.Hi = *at(frp, in.b), *at(frp, in.b+1)
 		case opRefFunc:
-			fr[in.a] = inst.Funcs[in.b].Handle
+			*at(frp, in.a) = inst.Funcs[in.b].Handle
 		case opRefIsNull:
-			fr[in.a] = b2u(fr[in.b] == 0)
+			*at(frp, in.a) = b2u(*at(frp, in.b) == 0)
 		// The hottest numeric and memory instructions, inline; the rest go
 		// through numericOp and memoryAccess below.
 		case op(wasm.OpI32Add):
-			fr[in.a] = uint64(uint32(fr[in.b]) + uint32(fr[in.c]))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) + uint32(*at(frp, in.c)))
 		case op(wasm.OpI32Sub):
-			fr[in.a] = uint64(uint32(fr[in.b]) - uint32(fr[in.c]))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) - uint32(*at(frp, in.c)))
 		case op(wasm.OpI32Mul):
-			fr[in.a] = uint64(uint32(fr[in.b]) * uint32(fr[in.c]))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) * uint32(*at(frp, in.c)))
 		case op(wasm.OpI32And):
-			fr[in.a] = fr[in.b] & fr[in.c]
+			*at(frp, in.a) = *at(frp, in.b) & *at(frp, in.c)
 		case op(wasm.OpI32Or):
-			fr[in.a] = fr[in.b] | fr[in.c]
+			*at(frp, in.a) = *at(frp, in.b) | *at(frp, in.c)
 		case op(wasm.OpI32Xor):
-			fr[in.a] = fr[in.b] ^ fr[in.c]
+			*at(frp, in.a) = *at(frp, in.b) ^ *at(frp, in.c)
 		case op(wasm.OpI32Shl):
-			fr[in.a] = uint64(uint32(fr[in.b]) << (fr[in.c] & 31))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) << (*at(frp, in.c) & 31))
 		case op(wasm.OpI32ShrU):
-			fr[in.a] = uint64(uint32(fr[in.b]) >> (fr[in.c] & 31))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) >> (*at(frp, in.c) & 31))
 		case op(wasm.OpI32ShrS):
-			fr[in.a] = uint64(uint32(int32(fr[in.b]) >> (fr[in.c] & 31)))
+			*at(frp, in.a) = uint64(uint32(int32(*at(frp, in.b)) >> (*at(frp, in.c) & 31)))
 		case op(wasm.OpI32Eqz):
-			fr[in.a] = b2u(uint32(fr[in.b]) == 0)
+			*at(frp, in.a) = b2u(uint32(*at(frp, in.b)) == 0)
 		case op(wasm.OpI32Eq):
-			fr[in.a] = b2u(uint32(fr[in.b]) == uint32(fr[in.c]))
+			*at(frp, in.a) = b2u(uint32(*at(frp, in.b)) == uint32(*at(frp, in.c)))
 		case op(wasm.OpI32Ne):
-			fr[in.a] = b2u(uint32(fr[in.b]) != uint32(fr[in.c]))
+			*at(frp, in.a) = b2u(uint32(*at(frp, in.b)) != uint32(*at(frp, in.c)))
 		case op(wasm.OpI32LtS):
-			fr[in.a] = b2u(int32(fr[in.b]) < int32(fr[in.c]))
+			*at(frp, in.a) = b2u(int32(*at(frp, in.b)) < int32(*at(frp, in.c)))
 		case op(wasm.OpI32LtU):
-			fr[in.a] = b2u(uint32(fr[in.b]) < uint32(fr[in.c]))
+			*at(frp, in.a) = b2u(uint32(*at(frp, in.b)) < uint32(*at(frp, in.c)))
 		case op(wasm.OpI32GtS):
-			fr[in.a] = b2u(int32(fr[in.b]) > int32(fr[in.c]))
+			*at(frp, in.a) = b2u(int32(*at(frp, in.b)) > int32(*at(frp, in.c)))
 		case op(wasm.OpI32GtU):
-			fr[in.a] = b2u(uint32(fr[in.b]) > uint32(fr[in.c]))
+			*at(frp, in.a) = b2u(uint32(*at(frp, in.b)) > uint32(*at(frp, in.c)))
 		case op(wasm.OpI64Add):
-			fr[in.a] = fr[in.b] + fr[in.c]
+			*at(frp, in.a) = *at(frp, in.b) + *at(frp, in.c)
 		case op(wasm.OpI64Sub):
-			fr[in.a] = fr[in.b] - fr[in.c]
+			*at(frp, in.a) = *at(frp, in.b) - *at(frp, in.c)
 		case op(wasm.OpI64Mul):
-			fr[in.a] = fr[in.b] * fr[in.c]
+			*at(frp, in.a) = *at(frp, in.b) * *at(frp, in.c)
 		case op(wasm.OpI64And):
-			fr[in.a] = fr[in.b] & fr[in.c]
+			*at(frp, in.a) = *at(frp, in.b) & *at(frp, in.c)
 		case op(wasm.OpI64Or):
-			fr[in.a] = fr[in.b] | fr[in.c]
+			*at(frp, in.a) = *at(frp, in.b) | *at(frp, in.c)
 		case op(wasm.OpI64Xor):
-			fr[in.a] = fr[in.b] ^ fr[in.c]
+			*at(frp, in.a) = *at(frp, in.b) ^ *at(frp, in.c)
 		case op(wasm.OpI64Shl):
-			fr[in.a] = fr[in.b] << (fr[in.c] & 63)
+			*at(frp, in.a) = *at(frp, in.b) << (*at(frp, in.c) & 63)
 		case op(wasm.OpI64ShrU):
-			fr[in.a] = fr[in.b] >> (fr[in.c] & 63)
+			*at(frp, in.a) = *at(frp, in.b) >> (*at(frp, in.c) & 63)
 		case op(wasm.OpI64ShrS):
-			fr[in.a] = uint64(int64(fr[in.b]) >> (fr[in.c] & 63))
+			*at(frp, in.a) = uint64(int64(*at(frp, in.b)) >> (*at(frp, in.c) & 63))
 		case op(wasm.OpI64Eqz):
-			fr[in.a] = b2u(fr[in.b] == 0)
+			*at(frp, in.a) = b2u(*at(frp, in.b) == 0)
 		case op(wasm.OpI64Eq):
-			fr[in.a] = b2u(fr[in.b] == fr[in.c])
+			*at(frp, in.a) = b2u(*at(frp, in.b) == *at(frp, in.c))
 		case op(wasm.OpI64Ne):
-			fr[in.a] = b2u(fr[in.b] != fr[in.c])
+			*at(frp, in.a) = b2u(*at(frp, in.b) != *at(frp, in.c))
 		case op(wasm.OpI64LtU):
-			fr[in.a] = b2u(fr[in.b] < fr[in.c])
+			*at(frp, in.a) = b2u(*at(frp, in.b) < *at(frp, in.c))
 		case op(wasm.OpI64LtS):
-			fr[in.a] = b2u(int64(fr[in.b]) < int64(fr[in.c]))
+			*at(frp, in.a) = b2u(int64(*at(frp, in.b)) < int64(*at(frp, in.c)))
 		case op(wasm.OpI32WrapI64):
-			fr[in.a] = uint64(uint32(fr[in.b]))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)))
 		case op(wasm.OpI64ExtendI32U):
-			fr[in.a] = uint64(uint32(fr[in.b]))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)))
 		case op(wasm.OpI64ExtendI32S):
-			fr[in.a] = uint64(int64(int32(fr[in.b])))
+			*at(frp, in.a) = uint64(int64(int32(*at(frp, in.b))))
 		case op(wasm.OpF64Add):
-			fr[in.a] = u64f(f64(fr[in.b]) + f64(fr[in.c]))
+			*at(frp, in.a) = u64f(f64(*at(frp, in.b)) + f64(*at(frp, in.c)))
 		case op(wasm.OpF64Sub):
-			fr[in.a] = u64f(f64(fr[in.b]) - f64(fr[in.c]))
+			*at(frp, in.a) = u64f(f64(*at(frp, in.b)) - f64(*at(frp, in.c)))
 		case op(wasm.OpF64Mul):
-			fr[in.a] = u64f(f64(fr[in.b]) * f64(fr[in.c]))
+			*at(frp, in.a) = u64f(f64(*at(frp, in.b)) * f64(*at(frp, in.c)))
 		case op(wasm.OpF64Div):
-			fr[in.a] = u64f(f64(fr[in.b]) / f64(fr[in.c]))
+			*at(frp, in.a) = u64f(f64(*at(frp, in.b)) / f64(*at(frp, in.c)))
 		case op(wasm.OpF32Add):
-			fr[in.a] = u32f(f32(fr[in.b]) + f32(fr[in.c]))
+			*at(frp, in.a) = u32f(f32(*at(frp, in.b)) + f32(*at(frp, in.c)))
 		case op(wasm.OpF32Mul):
-			fr[in.a] = u32f(f32(fr[in.b]) * f32(fr[in.c]))
+			*at(frp, in.a) = u32f(f32(*at(frp, in.b)) * f32(*at(frp, in.c)))
 		case immI32Add:
-			fr[in.a] = uint64(uint32(fr[in.b]) + uint32(in.imm))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) + uint32(in.imm))
 		case immI32Sub:
-			fr[in.a] = uint64(uint32(fr[in.b]) - uint32(in.imm))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) - uint32(in.imm))
 		case immI32And:
-			fr[in.a] = fr[in.b] & in.imm
+			*at(frp, in.a) = *at(frp, in.b) & in.imm
 		case immI32Shl:
-			fr[in.a] = uint64(uint32(fr[in.b]) << (in.imm & 31))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) << (in.imm & 31))
 		case immI32ShrU:
-			fr[in.a] = uint64(uint32(fr[in.b]) >> (in.imm & 31))
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) >> (in.imm & 31))
 		case immI64Add:
-			fr[in.a] = fr[in.b] + in.imm
+			*at(frp, in.a) = *at(frp, in.b) + in.imm
 		case immI64And:
-			fr[in.a] = fr[in.b] & in.imm
+			*at(frp, in.a) = *at(frp, in.b) & in.imm
 		case op(wasm.OpI32Load):
-			ea := uint64(uint32(fr[in.b])) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
 			if ea+4 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
-			fr[in.a] = uint64(binary.LittleEndian.Uint32(mem[ea:]))
+			*at(frp, in.a) = uint64(binary.LittleEndian.Uint32(mem[ea:]))
 		case op(wasm.OpI64Load):
-			ea := uint64(uint32(fr[in.b])) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
 			if ea+8 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
-			fr[in.a] = binary.LittleEndian.Uint64(mem[ea:])
+			*at(frp, in.a) = binary.LittleEndian.Uint64(mem[ea:])
 		case op(wasm.OpI32Store):
-			ea := uint64(uint32(fr[in.b])) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
 			if ea+4 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
-			binary.LittleEndian.PutUint32(mem[ea:], uint32(fr[in.a]))
+			binary.LittleEndian.PutUint32(mem[ea:], uint32(*at(frp, in.a)))
 		case op(wasm.OpI64Store):
-			ea := uint64(uint32(fr[in.b])) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
 			if ea+8 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
-			binary.LittleEndian.PutUint64(mem[ea:], fr[in.a])
+			binary.LittleEndian.PutUint64(mem[ea:], *at(frp, in.a))
 		case op(wasm.OpI32Load8U):
-			ea := uint64(uint32(fr[in.b])) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
 			if ea >= uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
-			fr[in.a] = uint64(mem[ea])
+			*at(frp, in.a) = uint64(mem[ea])
 		case op(wasm.OpI32Store8):
-			ea := uint64(uint32(fr[in.b])) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
 			if ea >= uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
-			mem[ea] = byte(fr[in.a])
+			mem[ea] = byte(*at(frp, in.a))
 		default:
 			var k store.TrapKind
+			fr := stack[fp:]
 			if in.op >= 0x28 && in.op <= 0x3E {
 				k = memoryAccess(in, fr, mem)
 			} else if in.op >= 0x45 && in.op <= 0xC4 {

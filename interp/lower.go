@@ -87,7 +87,72 @@ func lower(m *wasm.Module, i int) (fn *function, err error) {
 		fn.results += uint32(t.Slots())
 	}
 	l.run()
+	if err := verifySlots(fn); err != nil {
+		return nil, fmt.Errorf("interp: func %d: %w", fn.index, err)
+	}
 	return fn, nil
+}
+
+// verifySlots checks that every frame slot an instruction of the dispatch
+// loop's main switch addresses lies within the frame: that loop reads
+// slots without bounds checks.
+func verifySlots(fn *function) error {
+	for i, in := range fn.code {
+		var used [4]uint32 // slots read or written; frame-relative
+		n := 0
+		add := func(s ...uint32) {
+			for _, x := range s {
+				used[n] = x
+				n++
+			}
+		}
+		switch o := in.op; {
+		case o >= 0x45 && o <= 0xC4:
+			add(in.a, in.b, in.c)
+		case o >= immFirst:
+			add(in.a, in.b)
+		case o >= 0x28 && o <= 0x3E:
+			add(in.a, in.b)
+		case o == opCopy, o == opRefIsNull:
+			add(in.a, in.b)
+		case o == opCopy2:
+			add(in.a+1, in.b+1)
+		case o == opConst, o == opGlobalGet, o == opRefFunc:
+			add(in.a)
+		case o == opGlobalGet2:
+			add(in.a + 1)
+		case o == opGlobalSet:
+			add(in.b)
+		case o == opGlobalSet2:
+			add(in.b + 1)
+		case o == opSelect:
+			add(in.a, in.b, in.c, uint32(in.imm))
+		case o == opSelect2:
+			add(in.a+1, in.b+1, in.c+1, uint32(in.imm))
+		case o == opBrIf, o == opBrIfNot, o == opBrTable:
+			add(in.b)
+		case o == opBrCmp:
+			add(in.b)
+			if op(in.imm) < immFirst {
+				add(in.c)
+			}
+		case o == opReturn:
+			if in.c > 0 {
+				add(in.b + in.c - 1)
+			}
+		case o == opCallInd:
+			add(uint32(in.imm))
+		}
+		for _, s := range used[:n] {
+			if s >= fn.frame {
+				return fmt.Errorf("instruction %d (op %#x) addresses slot %d of a %d-slot frame", i, in.op, s, fn.frame)
+			}
+		}
+		if (in.op == opCall || in.op == opCallInd) && in.b > fn.frame {
+			return fmt.Errorf("instruction %d calls with base %d beyond a %d-slot frame", i, in.b, fn.frame)
+		}
+	}
+	return nil
 }
 
 func (l *lowerer) emit(in inst) int {

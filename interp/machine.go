@@ -83,7 +83,8 @@ func (m *machine) maxCells() int {
 }
 
 // ensure makes the stack at least n cells long, or reports false if that
-// exceeds the limit.
+// exceeds the limit. Callers ask for one cell more than a frame needs, so
+// that a pointer to the frame's first slot is always inside the stack.
 func (m *machine) ensure(n int) bool {
 	if n <= len(m.stack) {
 		return true
@@ -130,7 +131,7 @@ func (m *machine) call(f *store.Function, args []uint64) ([]uint64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !m.ensure(int(fn.frame) + n) {
+	if !m.ensure(int(fn.frame) + n + 1) {
 		return nil, &store.Trap{Kind: store.TrapStackExhausted}
 	}
 	copy(m.stack, args)
