@@ -35,29 +35,23 @@ func u64f(x float64) uint64 { return math.Float64bits(x) }
 
 // run executes fn of inst on the machine's stack with its frame at 0, until
 // it returns. Results are left at the bottom of the stack.
+//
+// Only what nearly every instruction uses lives in local variables (the
+// code, pc, frame pointer and memory); the state of calls is in the machine.
+// Go's register allocator spills every live variable at the head of a loop
+// this large, so fewer locals make every instruction cheaper.
 func (m *machine) run(fn *function, inst *store.Instance) error {
-	code := fn.code
-	stack := m.stack
-	fp := 0
-	pc := 0
-	var mem []byte
-	memOf := func(inst *store.Instance) []byte {
-		if len(inst.Memories) > 0 {
-			return inst.Memories[0].Bytes
-		}
-		return nil
-	}
-	mem = memOf(inst)
-	var trap store.TrapKind
+	m.fn, m.inst, m.fp, m.depth = fn, inst, 0, 0
+	m.mcode, _ = inst.Code.(*Code)
+	m.maxFrames = m.maxDepth()
+	m.mem = memOf(inst)
+	code, pc, mem := fn.code, 0, m.mem
 	// frp points at the current frame's first slot; it changes only at calls
 	// and returns. Slots are read through it without bounds checks: lowering
 	// verifies that every slot operand lies within the function's frame
 	// (verifySlots), and calls ensure the stack holds the whole frame.
-	frp := slots(stack, fp)
-	// depth counts the frames this run pushed; mcode is the current
-	// instance's code, for direct calls.
-	depth, maxDepth := 0, m.maxDepth()
-	mcode, _ := inst.Code.(*Code)
+	frp := slots(m.stack, 0)
+	var trap store.TrapKind
 
 loop:
 	for {
@@ -75,7 +69,7 @@ loop:
 				pc = int(in.a)
 				if in.imm&backEdge != 0 {
 					m.budget--
-					if m.budget <= 0 && m.poll(inst, fn, pc, true) {
+					if m.budget <= 0 && m.poll(pc, true) {
 						trap = store.TrapInterrupted
 						break loop
 					}
@@ -86,7 +80,7 @@ loop:
 				pc = int(in.a)
 				if in.imm&backEdge != 0 {
 					m.budget--
-					if m.budget <= 0 && m.poll(inst, fn, pc, true) {
+					if m.budget <= 0 && m.poll(pc, true) {
 						trap = store.TrapInterrupted
 						break loop
 					}
@@ -131,7 +125,7 @@ loop:
 				pc = int(in.a)
 				if in.imm&backEdge != 0 {
 					m.budget--
-					if m.budget <= 0 && m.poll(inst, fn, pc, true) {
+					if m.budget <= 0 && m.poll(pc, true) {
 						trap = store.TrapInterrupted
 						break loop
 					}
@@ -142,11 +136,11 @@ loop:
 			if i >= in.c-1 {
 				i = in.c - 1
 			}
-			pc = int(fn.tables[in.a+i])
+			pc = int(m.fn.tables[in.a+i])
 		case opBrBack:
 			pc = int(in.a)
 			m.budget--
-			if m.budget <= 0 && m.poll(inst, fn, pc, true) {
+			if m.budget <= 0 && m.poll(pc, true) {
 				trap = store.TrapInterrupted
 				break loop
 			}
@@ -154,98 +148,28 @@ loop:
 			if in.c == 1 {
 				*at(frp, 0) = *at(frp, in.b)
 			} else {
-				copy(stack[fp:fp+int(in.c)], stack[fp+int(in.b):fp+int(in.b+in.c)])
+				fp := m.fp
+				copy(m.stack[fp:fp+int(in.c)], m.stack[fp+int(in.b):fp+int(in.b+in.c)])
 			}
-			if depth == 0 {
+			if m.depth == 0 {
 				return nil
 			}
-			depth--
-			f := &m.frames[len(m.frames)-1]
-			if f.inst != inst {
-				inst = f.inst
-				mem = memOf(inst)
-				mcode, _ = inst.Code.(*Code)
-			}
-			fn, code, pc, fp = f.fn, f.fn.code, f.pc, f.fp
-			m.frames = m.frames[:len(m.frames)-1]
-			frp = slots(stack, fp)
+			pc = m.leave()
+			code, frp, mem = m.fn.code, slots(m.stack, m.fp), m.mem
 		case opCall, opCallInd:
-			var f *store.Function
-			if in.op == opCall {
-				f = inst.Funcs[in.a]
-			} else {
-				tab := inst.Tables[in.c]
-				i := uint32(*at(frp, uint32(in.imm)))
-				if uint64(i) >= uint64(len(tab.Elems)) {
-					trap = store.TrapUndefinedElement
-					break loop
-				}
-				f = inst.Store.Func(tab.Elems[i])
-				if f == nil {
-					trap = store.TrapUninitializedElement
-					break loop
-				}
-				want := &inst.Module.Types[in.a]
-				if f.Type != want && !f.Type.Equal(*want) {
-					trap = store.TrapIndirectCallTypeMismatch
-					break loop
-				}
+			k, err := m.enter(in, frp, pc)
+			if err != nil {
+				return err
 			}
-			m.budget--
-			if m.budget <= 0 && m.poll(inst, fn, pc, false) {
-				trap = store.TrapInterrupted
+			if k != 0 {
+				trap = k
 				break loop
 			}
-			newfp := fp + int(in.b)
-			if f.Host != nil {
-				n := max(cells(f.Type.Params), cells(f.Type.Results))
-				if !m.ensure(newfp + n) {
-					trap = store.TrapStackExhausted
-					break loop
-				}
-				stack = m.stack
-				frp = slots(stack, fp)
-				if err := f.Host(m.ctx, inst, stack[newfp:newfp+n]); err != nil {
-					return err
-				}
-				mem = memOf(inst)
-				continue
+			pc = 0
+			if m.called == nil {
+				pc = m.pc // a host function ran: carry on after the call
 			}
-			// Calls within the module find the callee's code directly; others
-			// go through the callee instance's code.
-			var callee *function
-			if f.Instance == inst && mcode != nil {
-				callee = mcode.funcs[f.Index-mcode.module.NumImportedFuncs].Load()
-			}
-			if callee == nil {
-				var err error
-				if callee, err = functionOf(f); err != nil {
-					return err
-				}
-			}
-			if depth >= maxDepth {
-				trap = store.TrapStackExhausted
-				break loop
-			}
-			if end := newfp + int(callee.frame); end >= len(stack) {
-				if !m.ensure(end + 1) {
-					trap = store.TrapStackExhausted
-					break loop
-				}
-				stack = m.stack
-			}
-			depth++
-			m.frames = append(m.frames, frame{fn: fn, inst: inst, pc: pc, fp: fp})
-			for i := newfp + int(callee.params); i < newfp+int(callee.locals); i++ {
-				stack[i] = 0
-			}
-			if f.Instance != inst {
-				inst = f.Instance
-				mem = memOf(inst)
-				mcode, _ = inst.Code.(*Code)
-			}
-			fn, code, pc, fp = callee, callee.code, 0, newfp
-			frp = slots(stack, fp)
+			code, frp, mem = m.fn.code, slots(m.stack, m.fp), m.mem
 		case opCopy:
 			*at(frp, in.a) = *at(frp, in.b)
 		case opCopy2:
@@ -265,17 +189,17 @@ loop:
 				*at(frp, in.a), *at(frp, in.a+1) = *at(frp, in.c), *at(frp, in.c+1)
 			}
 		case opGlobalGet:
-			*at(frp, in.a) = inst.Globals[in.b].Lo
+			*at(frp, in.a) = m.inst.Globals[in.b].Lo
 		case opGlobalSet:
-			inst.Globals[in.a].Lo = *at(frp, in.b)
+			m.inst.Globals[in.a].Lo = *at(frp, in.b)
 		case opGlobalGet2:
-			g := inst.Globals[in.b]
+			g := m.inst.Globals[in.b]
 			*at(frp, in.a), *at(frp, in.a+1) = g.Lo, g.Hi
 		case opGlobalSet2:
-			g := inst.Globals[in.a]
+			g := m.inst.Globals[in.a]
 			g.Lo, g.Hi = *at(frp, in.b), *at(frp, in.b+1)
 		case opRefFunc:
-			*at(frp, in.a) = inst.Funcs[in.b].Handle
+			*at(frp, in.a) = m.inst.Funcs[in.b].Handle
 		case opRefIsNull:
 			*at(frp, in.a) = b2u(*at(frp, in.b) == 0)
 		// The hottest numeric and memory instructions, inline; the rest go
@@ -416,7 +340,7 @@ loop:
 			mem[ea] = byte(*at(frp, in.a))
 		default:
 			var k store.TrapKind
-			fr := stack[fp:]
+			fr := m.stack[m.fp:]
 			if in.op >= 0x28 && in.op <= 0x3E {
 				k = memoryAccess(in, fr, mem)
 			} else if in.op >= 0x45 && in.op <= 0xC4 {
@@ -424,7 +348,8 @@ loop:
 			} else if in.op >= immFirst {
 				fr[in.a], k = numericOp(immBase[in.op], fr[in.b], in.imm)
 			} else {
-				k, mem = rare(in, fr, fn, inst, mem)
+				k, mem = rare(in, fr, m.fn, m.inst, mem)
+				m.mem = mem
 			}
 			if k != 0 {
 				trap = k
@@ -432,7 +357,102 @@ loop:
 			}
 		}
 	}
-	return m.trap(trap, fn, inst, pc)
+	return m.trap(trap, m.fn, m.inst, pc)
+}
+
+func memOf(inst *store.Instance) []byte {
+	if len(inst.Memories) > 0 {
+		return inst.Memories[0].Bytes
+	}
+	return nil
+}
+
+// enter performs the call instruction in at position pc (already advanced
+// past it) of the current function. For a wasm callee it pushes a frame and
+// makes the callee current, setting m.called; for a host function it runs
+// it, leaves m.called nil and sets m.pc to resume at. It returns a trap kind,
+// or the error of a host function.
+func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, error) {
+	inst := m.inst
+	var f *store.Function
+	if in.op == opCall {
+		f = inst.Funcs[in.a]
+	} else {
+		tab := inst.Tables[in.c]
+		i := uint32(*at(frp, uint32(in.imm)))
+		if uint64(i) >= uint64(len(tab.Elems)) {
+			return store.TrapUndefinedElement, nil
+		}
+		if f = inst.Store.Func(tab.Elems[i]); f == nil {
+			return store.TrapUninitializedElement, nil
+		}
+		want := &inst.Module.Types[in.a]
+		if f.Type != want && !f.Type.Equal(*want) {
+			return store.TrapIndirectCallTypeMismatch, nil
+		}
+	}
+	m.budget--
+	if m.budget <= 0 && m.poll(pc, false) {
+		return store.TrapInterrupted, nil
+	}
+	newfp := m.fp + int(in.b)
+	if f.Host != nil {
+		n := max(cells(f.Type.Params), cells(f.Type.Results))
+		if !m.ensure(newfp + n + 1) {
+			return store.TrapStackExhausted, nil
+		}
+		if err := f.Host(m.ctx, inst, m.stack[newfp:newfp+n]); err != nil {
+			return 0, err
+		}
+		m.called, m.pc, m.mem = nil, pc, memOf(inst)
+		return 0, nil
+	}
+	// Calls within the module find the callee's code directly; others go
+	// through the callee instance's code.
+	var callee *function
+	if f.Instance == inst && m.mcode != nil {
+		callee = m.mcode.funcs[f.Index-m.mcode.module.NumImportedFuncs].Load()
+	}
+	if callee == nil {
+		var err error
+		if callee, err = functionOf(f); err != nil {
+			return 0, err
+		}
+	}
+	if m.depth >= m.maxFrames {
+		return store.TrapStackExhausted, nil
+	}
+	if end := newfp + int(callee.frame); end >= len(m.stack) && !m.ensure(end+1) {
+		return store.TrapStackExhausted, nil
+	}
+	m.depth++
+	m.frames = append(m.frames, frame{fn: m.fn, inst: inst, pc: pc, fp: m.fp})
+	stack := m.stack
+	for i := newfp + int(callee.params); i < newfp+int(callee.locals); i++ {
+		stack[i] = 0
+	}
+	if f.Instance != inst {
+		m.inst = f.Instance
+		m.mem = memOf(m.inst)
+		m.mcode, _ = m.inst.Code.(*Code)
+	}
+	m.fn, m.fp, m.called = callee, newfp, callee
+	return 0, nil
+}
+
+// leave pops the current frame and returns the caller's pc.
+func (m *machine) leave() int {
+	m.depth--
+	f := &m.frames[len(m.frames)-1]
+	if f.inst != m.inst {
+		m.inst = f.inst
+		m.mem = memOf(m.inst)
+		m.mcode, _ = m.inst.Code.(*Code)
+	}
+	m.fn, m.fp = f.fn, f.fp
+	pc := f.pc
+	m.frames = m.frames[:len(m.frames)-1]
+	return pc
 }
 
 // memoryAccess executes a scalar load or store.

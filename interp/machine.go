@@ -41,6 +41,20 @@ type machine struct {
 	interrupted atomic.Uint64
 	lastSample  time.Time
 	samples     []store.Frame // reused sample buffer
+
+	// The state of run's current call: function, instance and its code,
+	// frame position, memory, and the frames pushed (depth, bounded by
+	// maxFrames). enter sets called to the callee, or nil after a host
+	// call, and pc to where to resume.
+	fn        *function
+	inst      *store.Instance
+	mcode     *Code
+	fp        int
+	mem       []byte
+	depth     int
+	maxFrames int
+	called    *function
+	pc        int
 }
 
 var machines = sync.Pool{New: func() any {
@@ -65,6 +79,7 @@ func (m *machine) release() {
 	}
 	m.ctx, m.engine = nil, nil
 	m.frames = m.frames[:0]
+	m.fn, m.inst, m.mcode, m.mem, m.called = nil, nil, nil, nil, nil
 	machines.Put(m)
 }
 
@@ -170,8 +185,9 @@ func (c *Code) function(i int) (*function, error) {
 // poll is called every pollPeriod loop iterations and calls: it credits the
 // counters, takes a profile sample when one is due, and reports whether the
 // call was interrupted. pc is the position in fn.
-func (m *machine) poll(inst *store.Instance, fn *function, pc int, backEdge bool) bool {
+func (m *machine) poll(pc int, backEdge bool) bool {
 	m.budget = pollPeriod
+	inst, fn := m.inst, m.fn
 	if m.engine.Sample != nil {
 		m.sample(inst, fn, pc)
 	}
