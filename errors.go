@@ -21,6 +21,9 @@ var (
 	// ErrMemoryLimit reports a memory whose minimum size exceeds
 	// Config.MemoryLimitPages.
 	ErrMemoryLimit = store.ErrMemoryLimit
+	// ErrTableLimit reports a table whose minimum size exceeds the limit
+	// on table elements (store.DefaultTableLimit).
+	ErrTableLimit = store.ErrTableLimit
 )
 
 // Trap is a WebAssembly trap: its Kind, and the WebAssembly frames active

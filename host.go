@@ -401,7 +401,10 @@ func (r *Runtime) instantiateHost(h *hostModule, name string) (*store.Instance, 
 	}
 	r.store.Register(inst.Funcs...)
 	for _, t := range h.tables {
-		tab := &store.Table{Type: t.typ, Elems: make([]uint64, t.typ.Limits.Min)}
+		tab, err := store.NewTable(t.typ, 0)
+		if err != nil {
+			return nil, fmt.Errorf("table %q: %w", t.name, err)
+		}
 		inst.Tables = append(inst.Tables, tab)
 		inst.Exports[t.name] = store.Extern{Kind: wasm.ExternTable, Table: tab}
 	}

@@ -23,6 +23,10 @@ type Options struct {
 	// pages: a larger minimum fails instantiation with ErrMemoryLimit and
 	// growth stops there. Zero means no limit beyond the module's own.
 	MemoryLimitPages uint32
+	// TableLimit bounds every table the instance defines, in elements:
+	// a larger minimum fails instantiation with ErrTableLimit and
+	// table.grow fails beyond it. Zero means DefaultTableLimit.
+	TableLimit uint32
 }
 
 // Caller runs a function, as an execution tier's Call does; Instantiate
@@ -63,7 +67,7 @@ var ErrMemoryLimit = errors.New("memory exceeds the embedder's limit")
 // Without it (1.0), every segment is checked before any is written, and one
 // that does not fit is a *LinkError.
 //
-// Errors are a *LinkError, an error wrapping ErrMemoryLimit, a *Trap from
+// Errors are a *LinkError, an error wrapping ErrMemoryLimit or ErrTableLimit, a *Trap from
 // segment initialisation, or whatever call returns for the start function.
 func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver, code any, call Caller, opts Options) (*Instance, error) {
 	inst := &Instance{
@@ -80,7 +84,7 @@ func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver
 	if err := inst.link(imports); err != nil {
 		return nil, err
 	}
-	if err := inst.allocate(opts.MemoryLimitPages); err != nil {
+	if err := inst.allocate(opts.MemoryLimitPages, opts.TableLimit); err != nil {
 		return nil, err
 	}
 	inst.export()
@@ -195,7 +199,7 @@ func globalTypeString(t wasm.GlobalType) string {
 
 // allocate creates the module's own functions, tables, memories and
 // globals.
-func (inst *Instance) allocate(memoryLimit uint32) error {
+func (inst *Instance) allocate(memoryLimit, tableLimit uint32) error {
 	m := inst.Module
 	funcs := make([]Function, len(m.Funcs))
 	for i, ti := range m.Funcs {
@@ -205,7 +209,11 @@ func (inst *Instance) allocate(memoryLimit uint32) error {
 	}
 	inst.Store.Register(inst.Funcs[m.NumImportedFuncs:]...)
 	for _, t := range m.Tables {
-		inst.Tables = append(inst.Tables, &Table{Type: t, Elems: make([]uint64, t.Limits.Min)})
+		tab, err := NewTable(t, tableLimit)
+		if err != nil {
+			return fmt.Errorf("table %d: %w", len(inst.Tables), err)
+		}
+		inst.Tables = append(inst.Tables, tab)
 	}
 	for _, t := range m.Memories {
 		if memoryLimit != 0 && t.Limits.Min > memoryLimit {

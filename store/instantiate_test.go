@@ -478,3 +478,17 @@ func TestLinkErrorMessage(t *testing.T) {
 	require.Equal(t, "link error: data segment 1 does not fit",
 		(&store.LinkError{Msg: "data segment 1 does not fit"}).Error())
 }
+
+func TestHugeTableIsRefusedNotAllocated(t *testing.T) {
+	// (table 0xffffffff funcref) would need 32 GiB.
+	data := module(section(secTable, vec(cat([]byte{0x70, 0}, uleb(0xFFFFFFFF)))))
+	m, err := wasm.Parse(data, wasm.Features2_0)
+	require.NoError(t, err)
+	_, err = store.Instantiate(context.Background(), store.New(), m, nil, nil, nil, store.Options{})
+	require.ErrorIs(t, err, store.ErrTableLimit)
+
+	tab, err := store.NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 1}}, 4)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), tab.Grow(3, 0))
+	require.Equal(t, int64(-1), tab.Grow(1, 0), "growth stops at the limit")
+}

@@ -10,6 +10,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -112,21 +114,46 @@ type Global struct {
 	Lo, Hi uint64
 }
 
+// DefaultTableLimit bounds the elements of a table when the embedder sets no
+// limit: without one, a few bytes declaring (table 0xffffffff funcref) would
+// demand 32 GiB. V8 uses the same bound.
+const DefaultTableLimit = 10_000_000
+
 // Table is a table instance of reference handles.
 type Table struct {
 	Type  wasm.TableType
 	Elems []uint64
+	// Max is the largest size Grow allows: the declared maximum, further
+	// bounded by the embedder's limit.
+	Max uint32
 }
+
+// NewTable allocates a table of t's minimum size, all null. limit (in
+// elements, 0 for DefaultTableLimit) bounds it; a minimum above the limit is
+// an error wrapping ErrTableLimit.
+func NewTable(t wasm.TableType, limit uint32) (*Table, error) {
+	if limit == 0 {
+		limit = DefaultTableLimit
+	}
+	if t.Limits.Min > limit {
+		return nil, fmt.Errorf("table of %d elements: %w of %d", t.Limits.Min, ErrTableLimit, limit)
+	}
+	max := limit
+	if t.Limits.HasMax && t.Limits.Max < max {
+		max = t.Limits.Max
+	}
+	return &Table{Type: t, Elems: make([]uint64, t.Limits.Min), Max: max}, nil
+}
+
+// ErrTableLimit reports a table whose minimum size exceeds the embedder's
+// limit.
+var ErrTableLimit = errors.New("table exceeds the embedder's limit")
 
 // Grow adds delta elements initialised to init and returns the old size, or
 // -1 if the table would exceed its maximum.
 func (t *Table) Grow(delta uint32, init uint64) int64 {
 	old := uint64(len(t.Elems))
-	max := uint64(1<<32 - 1)
-	if t.Type.Limits.HasMax {
-		max = uint64(t.Type.Limits.Max)
-	}
-	if old+uint64(delta) > max {
+	if old+uint64(delta) > uint64(t.Max) {
 		return -1
 	}
 	for i := uint32(0); i < delta; i++ {
