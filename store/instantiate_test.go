@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	wt "github.com/terra-runtime/terra/internal/wasmtest"
 	"math"
 	"testing"
 
@@ -84,15 +85,15 @@ func (e *env) instantiate(t *testing.T, f wasm.Features, bin []byte) (*store.Ins
 
 // Import descriptors.
 func importFunc(module, field string, typeIdx uint32) []byte {
-	return cat(name(module), name(field), []byte{0}, uleb(uint64(typeIdx)))
+	return wt.Cat(wt.Name(module), wt.Name(field), []byte{0}, wt.ULEB(uint64(typeIdx)))
 }
 
 func importTable(field string, elem wasm.ValueType, min, max int64) []byte {
-	return cat(name("env"), name(field), []byte{1, byte(elem)}, limits(min, max))
+	return wt.Cat(wt.Name("env"), wt.Name(field), []byte{1, byte(elem)}, limits(min, max))
 }
 
 func importMemory(field string, min, max int64) []byte {
-	return cat(name("env"), name(field), []byte{2}, limits(min, max))
+	return wt.Cat(wt.Name("env"), wt.Name(field), []byte{2}, limits(min, max))
 }
 
 func importGlobal(field string, t wasm.ValueType, mutable bool) []byte {
@@ -100,7 +101,7 @@ func importGlobal(field string, t wasm.ValueType, mutable bool) []byte {
 	if mutable {
 		mut = 1
 	}
-	return cat(name("env"), name(field), []byte{3, byte(t), mut})
+	return wt.Cat(wt.Name("env"), wt.Name(field), []byte{3, byte(t), mut})
 }
 
 var (
@@ -146,11 +147,11 @@ func TestLinkErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var secs [][]byte
 			if tt.types != nil {
-				secs = append(secs, section(secType, vec(tt.types...)))
+				secs = append(secs, wt.Section(secType, wt.Vec(tt.types...)))
 			}
-			secs = append(secs, section(secImport, vec(tt.imp)))
+			secs = append(secs, wt.Section(secImport, wt.Vec(tt.imp)))
 			e := newEnv()
-			inst, err := e.instantiate(t, wasm.Features2_0, module(secs...))
+			inst, err := e.instantiate(t, wasm.Features2_0, wt.Module(secs...))
 			if tt.msg == "" {
 				require.NoError(t, err)
 				require.NotNil(t, inst)
@@ -168,9 +169,9 @@ func TestLinkErrors(t *testing.T) {
 
 func TestImportsShareObjects(t *testing.T) {
 	e := newEnv()
-	inst, err := e.instantiate(t, wasm.Features2_0, module(
-		section(secType, vec(voidType)),
-		section(secImport, vec(
+	inst, err := e.instantiate(t, wasm.Features2_0, wt.Module(
+		wt.Section(secType, wt.Vec(voidType)),
+		wt.Section(secImport, wt.Vec(
 			importFunc("env", "f", 0),
 			importTable("table", wasm.FuncRef, 0, -1),
 			importMemory("memory", 0, -1),
@@ -186,24 +187,24 @@ func TestImportsShareObjects(t *testing.T) {
 
 func TestGlobalsInit(t *testing.T) {
 	global := func(typ wasm.ValueType, init []byte) []byte {
-		return cat([]byte{byte(typ), 0}, init)
+		return wt.Cat([]byte{byte(typ), 0}, init)
 	}
-	v128 := cat([]byte{0xfd}, uleb(0x0c))
+	v128 := wt.Cat([]byte{0xfd}, wt.ULEB(0x0c))
 	for i := range 16 {
 		v128 = append(v128, byte(i+1))
 	}
 	v128 = append(v128, opEnd)
 	e := newEnv()
-	inst, err := e.instantiate(t, wasm.Features2_0, module(
-		section(secType, vec(voidType)),
-		section(secImport, vec(
+	inst, err := e.instantiate(t, wasm.Features2_0, wt.Module(
+		wt.Section(secType, wt.Vec(voidType)),
+		wt.Section(secImport, wt.Vec(
 			importGlobal("global", wasm.I32, false),
 			importGlobal("float", wasm.F64, false),
 		)),
-		section(secFunction, vec([]byte{0}, []byte{0})),
-		section(secGlobal, vec(
+		wt.Section(secFunction, wt.Vec([]byte{0}, []byte{0})),
+		wt.Section(secGlobal, wt.Vec(
 			global(wasm.I32, i32(-1)),                                          // 2
-			global(wasm.I64, constExpr(opI64Const, sleb(-2)...)),               // 3
+			global(wasm.I64, constExpr(opI64Const, wt.SLEB(-2)...)),            // 3
 			global(wasm.F32, constExpr(opF32Const, 0, 0, 0xc0, 0x3f)),          // 4: 1.5
 			global(wasm.F64, constExpr(opGlobalGet, 1)),                        // 5
 			global(wasm.I32, constExpr(opGlobalGet, 0)),                        // 6
@@ -212,7 +213,7 @@ func TestGlobalsInit(t *testing.T) {
 			global(wasm.ExternRef, constExpr(opRefNull, byte(wasm.ExternRef))), // 9
 			global(wasm.V128, v128),                                            // 10
 		)),
-		section(secCode, vec(body(opEnd), body(opEnd))),
+		wt.Section(secCode, wt.Vec(body(opEnd), body(opEnd))),
 	))
 	require.NoError(t, err)
 	want := []struct{ lo, hi uint64 }{
@@ -237,21 +238,21 @@ func TestGlobalsInit(t *testing.T) {
 
 func TestFunctionsAndExports(t *testing.T) {
 	e := newEnv()
-	inst, err := e.instantiate(t, wasm.Features2_0, module(
-		section(secType, vec(voidType, i32Type)),
-		section(secImport, vec(importFunc("env", "f", 0))),
-		section(secFunction, vec([]byte{1}, []byte{0})),
-		section(secTable, vec(cat([]byte{byte(wasm.FuncRef)}, limits(3, -1)))),
-		section(secMemory, vec(limits(1, 3))),
-		section(secGlobal, vec(cat([]byte{byte(wasm.I32), 1}, i32(5)))),
-		section(secExport, vec(
-			cat(name("imported"), []byte{0, 0}),
-			cat(name("own"), []byte{0, 2}),
-			cat(name("table"), []byte{1, 0}),
-			cat(name("memory"), []byte{2, 0}),
-			cat(name("global"), []byte{3, 0}),
+	inst, err := e.instantiate(t, wasm.Features2_0, wt.Module(
+		wt.Section(secType, wt.Vec(voidType, i32Type)),
+		wt.Section(secImport, wt.Vec(importFunc("env", "f", 0))),
+		wt.Section(secFunction, wt.Vec([]byte{1}, []byte{0})),
+		wt.Section(secTable, wt.Vec(wt.Cat([]byte{byte(wasm.FuncRef)}, limits(3, -1)))),
+		wt.Section(secMemory, wt.Vec(limits(1, 3))),
+		wt.Section(secGlobal, wt.Vec(wt.Cat([]byte{byte(wasm.I32), 1}, i32(5)))),
+		wt.Section(secExport, wt.Vec(
+			wt.Cat(wt.Name("imported"), []byte{0, 0}),
+			wt.Cat(wt.Name("own"), []byte{0, 2}),
+			wt.Cat(wt.Name("table"), []byte{1, 0}),
+			wt.Cat(wt.Name("memory"), []byte{2, 0}),
+			wt.Cat(wt.Name("global"), []byte{3, 0}),
 		)),
-		section(secCode, vec(body(opEnd), body(opEnd))),
+		wt.Section(secCode, wt.Vec(body(opEnd), body(opEnd))),
 	))
 	require.NoError(t, err)
 	require.Equal(t, "test", inst.Name)
@@ -278,7 +279,7 @@ func TestFunctionsAndExports(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
-	m, err := wasm.Parse(module(section(secMemory, vec(limits(3, -1)))), wasm.Features2_0)
+	m, err := wasm.Parse(wt.Module(wt.Section(secMemory, wt.Vec(limits(3, -1)))), wasm.Features2_0)
 	require.NoError(t, err)
 	s := store.New()
 	_, err = store.Instantiate(context.Background(), s, m, externs{}, nil, callHost, store.Options{MemoryLimitPages: 2})
@@ -293,18 +294,18 @@ func TestMemoryLimit(t *testing.T) {
 // defines one function, and has the given element and data segments.
 func segmentModule(elems, datas [][]byte) []byte {
 	secs := [][]byte{
-		section(secType, vec(voidType)),
-		section(secImport, vec(importTable("table", wasm.FuncRef, 0, -1), importMemory("memory", 0, -1))),
-		section(secFunction, vec([]byte{0})),
+		wt.Section(secType, wt.Vec(voidType)),
+		wt.Section(secImport, wt.Vec(importTable("table", wasm.FuncRef, 0, -1), importMemory("memory", 0, -1))),
+		wt.Section(secFunction, wt.Vec([]byte{0})),
 	}
 	if elems != nil {
-		secs = append(secs, section(secElement, vec(elems...)))
+		secs = append(secs, wt.Section(secElement, wt.Vec(elems...)))
 	}
-	secs = append(secs, section(secCode, vec(body(opEnd))))
+	secs = append(secs, wt.Section(secCode, wt.Vec(body(opEnd))))
 	if datas != nil {
-		secs = append(secs, section(secData, vec(datas...)))
+		secs = append(secs, wt.Section(secData, wt.Vec(datas...)))
 	}
-	return module(secs...)
+	return wt.Module(secs...)
 }
 
 // activeElem is an active segment for table 0 of function 0, n times.
@@ -313,11 +314,11 @@ func activeElem(offset int32, n int) []byte {
 	for i := range funcs {
 		funcs[i] = []byte{0}
 	}
-	return cat([]byte{0}, i32(offset), vec(funcs...))
+	return wt.Cat([]byte{0}, i32(offset), wt.Vec(funcs...))
 }
 
 func activeData(offset int32, s string) []byte {
-	return cat([]byte{0}, i32(offset), name(s))
+	return wt.Cat([]byte{0}, i32(offset), wt.Name(s))
 }
 
 func TestSegmentsThatFit(t *testing.T) {
@@ -397,14 +398,14 @@ func TestSegmentModes(t *testing.T) {
 	e := newEnv()
 	inst, err := e.instantiate(t, wasm.Features2_0, segmentModule(
 		[][]byte{
-			cat([]byte{1, 0}, vec([]byte{0}, []byte{0})), // passive, function indices
-			cat([]byte{3, 0}, vec([]byte{0})),            // declarative
+			wt.Cat([]byte{1, 0}, wt.Vec([]byte{0}, []byte{0})), // passive, function indices
+			wt.Cat([]byte{3, 0}, wt.Vec([]byte{0})),            // declarative
 			activeElem(0, 1),
 			// passive, expressions: ref.null func, ref.func 0
-			cat([]byte{5, byte(wasm.FuncRef)}, vec(constExpr(opRefNull, byte(wasm.FuncRef)), constExpr(opRefFunc, 0))),
+			wt.Cat([]byte{5, byte(wasm.FuncRef)}, wt.Vec(constExpr(opRefNull, byte(wasm.FuncRef)), constExpr(opRefFunc, 0))),
 		},
 		[][]byte{
-			cat([]byte{1}, name("passive")),
+			wt.Cat([]byte{1}, wt.Name("passive")),
 			activeData(0, "active"),
 		},
 	))
@@ -418,9 +419,9 @@ func TestSegmentModes(t *testing.T) {
 func TestSegmentOffsetFromGlobal(t *testing.T) {
 	e := newEnv()
 	e.global.Lo = 1
-	m, err := wasm.Parse(module(
-		section(secImport, vec(importGlobal("global", wasm.I32, false), importMemory("memory", 0, -1))),
-		section(secData, vec(cat([]byte{0}, constExpr(opGlobalGet, 0), name("x")))),
+	m, err := wasm.Parse(wt.Module(
+		wt.Section(secImport, wt.Vec(importGlobal("global", wasm.I32, false), importMemory("memory", 0, -1))),
+		wt.Section(secData, wt.Vec(wt.Cat([]byte{0}, constExpr(opGlobalGet, 0), wt.Name("x")))),
 	), wasm.Features2_0)
 	require.NoError(t, err)
 	_, err = store.Instantiate(context.Background(), e.s, m, e.resolver(), nil, callHost, store.Options{})
@@ -431,11 +432,11 @@ func TestSegmentOffsetFromGlobal(t *testing.T) {
 func TestStart(t *testing.T) {
 	// The start function is the imported env.f; it runs after the data
 	// segments are written.
-	bin := module(
-		section(secType, vec(voidType)),
-		section(secImport, vec(importFunc("env", "f", 0), importMemory("memory", 0, -1))),
-		section(secStart, uleb(0)),
-		section(secData, vec(activeData(0, "s"))),
+	bin := wt.Module(
+		wt.Section(secType, wt.Vec(voidType)),
+		wt.Section(secImport, wt.Vec(importFunc("env", "f", 0), importMemory("memory", 0, -1))),
+		wt.Section(secStart, wt.ULEB(0)),
+		wt.Section(secData, wt.Vec(activeData(0, "s"))),
 	)
 	e := newEnv()
 	var seen byte
@@ -460,11 +461,11 @@ func TestStart(t *testing.T) {
 
 	// A segment that traps comes before the start function.
 	e = newEnv()
-	_, err = e.instantiate(t, wasm.Features2_0, module(
-		section(secType, vec(voidType)),
-		section(secImport, vec(importFunc("env", "f", 0), importMemory("memory", 0, -1))),
-		section(secStart, uleb(0)),
-		section(secData, vec(activeData(wasm.PageSize, "s"))),
+	_, err = e.instantiate(t, wasm.Features2_0, wt.Module(
+		wt.Section(secType, wt.Vec(voidType)),
+		wt.Section(secImport, wt.Vec(importFunc("env", "f", 0), importMemory("memory", 0, -1))),
+		wt.Section(secStart, wt.ULEB(0)),
+		wt.Section(secData, wt.Vec(activeData(wasm.PageSize, "s"))),
 	))
 	var trap *store.Trap
 	require.ErrorAs(t, err, &trap)
@@ -481,7 +482,7 @@ func TestLinkErrorMessage(t *testing.T) {
 
 func TestHugeTableIsRefusedNotAllocated(t *testing.T) {
 	// (table 0xffffffff funcref) would need 32 GiB.
-	data := module(section(secTable, vec(cat([]byte{0x70, 0}, uleb(0xFFFFFFFF)))))
+	data := wt.Module(wt.Section(secTable, wt.Vec(wt.Cat([]byte{0x70, 0}, wt.ULEB(0xFFFFFFFF)))))
 	m, err := wasm.Parse(data, wasm.Features2_0)
 	require.NoError(t, err)
 	_, err = store.Instantiate(context.Background(), store.New(), m, nil, nil, nil, store.Options{})

@@ -1,42 +1,8 @@
 package wasm
 
+import wt "github.com/terra-runtime/terra/internal/wasmtest"
+
 // Helpers that assemble small binary modules for tests.
-
-func uleb(v uint64) []byte {
-	var b []byte
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if v != 0 {
-			b = append(b, c|0x80)
-			continue
-		}
-		return append(b, c)
-	}
-}
-
-func cat(parts ...[]byte) []byte {
-	var b []byte
-	for _, p := range parts {
-		b = append(b, p...)
-	}
-	return b
-}
-
-// section frames a section's contents with its id and size.
-func section(id byte, contents ...[]byte) []byte {
-	c := cat(contents...)
-	return cat([]byte{id}, uleb(uint64(len(c))), c)
-}
-
-// vec prefixes items with their count.
-func vec(items ...[]byte) []byte {
-	return cat(uleb(uint64(len(items))), cat(items...))
-}
-
-func module(sections ...[]byte) []byte {
-	return cat([]byte{0, 'a', 's', 'm', 1, 0, 0, 0}, cat(sections...))
-}
 
 // funcType encodes a function type.
 func funcType(params, results []ValueType) []byte {
@@ -48,7 +14,7 @@ func funcType(params, results []ValueType) []byte {
 	for i, t := range results {
 		r[i] = []byte{byte(t)}
 	}
-	return cat([]byte{0x60}, vec(p...), vec(r...))
+	return wt.Cat([]byte{0x60}, wt.Vec(p...), wt.Vec(r...))
 }
 
 // body encodes a code entry with the given local declarations and
@@ -57,17 +23,17 @@ func body(locals []byte, instrs ...byte) []byte {
 	if locals == nil {
 		locals = []byte{0}
 	}
-	c := cat(locals, instrs)
-	return cat(uleb(uint64(len(c))), c)
+	c := wt.Cat(locals, instrs)
+	return wt.Cat(wt.ULEB(uint64(len(c))), c)
 }
 
 // oneFunc builds a module with one function of type params -> results.
 func oneFunc(params, results []ValueType, b []byte, extra ...[]byte) []byte {
 	secs := [][]byte{
-		section(secType, vec(funcType(params, results))),
-		section(secFunction, vec([]byte{0})),
+		wt.Section(secType, wt.Vec(funcType(params, results))),
+		wt.Section(secFunction, wt.Vec([]byte{0})),
 	}
 	secs = append(secs, extra...)
-	secs = append(secs, section(secCode, vec(b)))
-	return module(secs...)
+	secs = append(secs, wt.Section(secCode, wt.Vec(b)))
+	return wt.Module(secs...)
 }

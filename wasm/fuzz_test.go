@@ -2,6 +2,7 @@ package wasm
 
 import (
 	"errors"
+	wt "github.com/terra-runtime/terra/internal/wasmtest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,17 +93,17 @@ func FuzzCode(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, code []byte) {
-		checkParse(t, module(
-			section(secType, vec(funcType([]ValueType{I32}, []ValueType{I32}), funcType(nil, nil))),
-			section(secFunction, vec([]byte{0})),
-			section(secTable, vec([]byte{byte(FuncRef), 0, 1}, []byte{byte(ExternRef), 0, 1})),
-			section(secMemory, vec([]byte{0, 1})),
-			section(secGlobal, vec([]byte{byte(I32), 1, 0x41, 0, 0x0B}, []byte{byte(F64), 0, 0x44, 0, 0, 0, 0, 0, 0, 0, 0, 0x0B})),
-			section(secExport, vec(cat([]byte{1, 'f', byte(ExternFunc)}, uleb(0)))),
-			section(secElement, vec([]byte{1, 0, 0})),
-			section(secDataCount, uleb(1)),
-			section(secCode, vec(body([]byte{2, 1, byte(I64), 1, byte(V128)}, code...))),
-			section(secData, vec([]byte{1, 0})),
+		checkParse(t, wt.Module(
+			wt.Section(secType, wt.Vec(funcType([]ValueType{I32}, []ValueType{I32}), funcType(nil, nil))),
+			wt.Section(secFunction, wt.Vec([]byte{0})),
+			wt.Section(secTable, wt.Vec([]byte{byte(FuncRef), 0, 1}, []byte{byte(ExternRef), 0, 1})),
+			wt.Section(secMemory, wt.Vec([]byte{0, 1})),
+			wt.Section(secGlobal, wt.Vec([]byte{byte(I32), 1, 0x41, 0, 0x0B}, []byte{byte(F64), 0, 0x44, 0, 0, 0, 0, 0, 0, 0, 0, 0x0B})),
+			wt.Section(secExport, wt.Vec(wt.Cat([]byte{1, 'f', byte(ExternFunc)}, wt.ULEB(0)))),
+			wt.Section(secElement, wt.Vec([]byte{1, 0, 0})),
+			wt.Section(secDataCount, wt.ULEB(1)),
+			wt.Section(secCode, wt.Vec(body([]byte{2, 1, byte(I64), 1, byte(V128)}, code...))),
+			wt.Section(secData, wt.Vec([]byte{1, 0})),
 		))
 	})
 }

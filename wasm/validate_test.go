@@ -2,6 +2,7 @@ package wasm
 
 import (
 	"errors"
+	wt "github.com/terra-runtime/terra/internal/wasmtest"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -65,10 +66,10 @@ func TestStackHeights(t *testing.T) {
 		0x1A, 0x1A, 0x1A,
 		0x0B,
 	}
-	m, err := Parse(module(
-		section(secType, vec(funcType(nil, nil), funcType([]ValueType{I32}, []ValueType{I32}))),
-		section(secFunction, vec([]byte{0})),
-		section(secCode, vec(body(nil, code...))),
+	m, err := Parse(wt.Module(
+		wt.Section(secType, wt.Vec(funcType(nil, nil), funcType([]ValueType{I32}, []ValueType{I32}))),
+		wt.Section(secFunction, wt.Vec([]byte{0})),
+		wt.Section(secCode, wt.Vec(body(nil, code...))),
 	), Features2_0)
 	require.NoError(t, err)
 	b := m.FuncInfo[0].Blocks[1]
@@ -82,10 +83,10 @@ func TestErrorsAreTypedAndLocated(t *testing.T) {
 	// Function 0 is fine; function 1 adds an i32 to an f32 at body offset 3.
 	good := body(nil, 0x0B)
 	bad := body(nil, 0x41, 0x01, 0x43, 0, 0, 0, 0, 0x6A, 0x1A, 0x0B)
-	data := module(
-		section(secType, vec(funcType(nil, nil))),
-		section(secFunction, vec([]byte{0}, []byte{0})),
-		section(secCode, vec(good, bad)),
+	data := wt.Module(
+		wt.Section(secType, wt.Vec(funcType(nil, nil))),
+		wt.Section(secFunction, wt.Vec([]byte{0}, []byte{0})),
+		wt.Section(secCode, wt.Vec(good, bad)),
 	)
 	_, err := Parse(data, Features2_0)
 	var inv *InvalidError
@@ -98,10 +99,10 @@ func TestErrorsAreTypedAndLocated(t *testing.T) {
 
 	// An encoding error later in the same body takes precedence.
 	bad2 := body(nil, 0x41, 0x01, 0x43, 0, 0, 0, 0, 0x6A, 0x1A, 0xFF, 0x0B)
-	_, err = Parse(module(
-		section(secType, vec(funcType(nil, nil))),
-		section(secFunction, vec([]byte{0})),
-		section(secCode, vec(bad2)),
+	_, err = Parse(wt.Module(
+		wt.Section(secType, wt.Vec(funcType(nil, nil))),
+		wt.Section(secFunction, wt.Vec([]byte{0})),
+		wt.Section(secCode, wt.Vec(bad2)),
 	), Features2_0)
 	var mal *MalformedError
 	require.True(t, errors.As(err, &mal), "got %v", err)
@@ -114,16 +115,16 @@ func TestMalformedStructure(t *testing.T) {
 		"bad magic":       {0, 'a', 's', 'x', 1, 0, 0, 0},
 		"bad version":     {0, 'a', 's', 'm', 2, 0, 0, 0},
 		"truncated":       {0, 'a', 's'},
-		"section order":   module(section(secFunction, vec()), section(secType, vec())),
-		"duplicate":       module(section(secType, vec()), section(secType, vec())),
-		"section too big": module([]byte{secType, 10, 0}),
-		"size mismatch":   module(section(secType, vec(), []byte{0})),
-		"missing code":    module(section(secType, vec(funcType(nil, nil))), section(secFunction, vec([]byte{0}))),
+		"section order":   wt.Module(wt.Section(secFunction, wt.Vec()), wt.Section(secType, wt.Vec())),
+		"duplicate":       wt.Module(wt.Section(secType, wt.Vec()), wt.Section(secType, wt.Vec())),
+		"section too big": wt.Module([]byte{secType, 10, 0}),
+		"size mismatch":   wt.Module(wt.Section(secType, wt.Vec(), []byte{0})),
+		"missing code":    wt.Module(wt.Section(secType, wt.Vec(funcType(nil, nil))), wt.Section(secFunction, wt.Vec([]byte{0}))),
 		"no end":          oneFunc(nil, nil, body(nil, 0x01)),
 		"after end":       oneFunc(nil, nil, body(nil, 0x0B, 0x01)),
 		"else in block":   oneFunc(nil, nil, body(nil, 0x02, 0x40, 0x05, 0x0B, 0x0B)),
 		"simd in 1.0":     oneFunc(nil, nil, body(nil, 0xFD, 0x0C)),
-		"datacount 1.0":   module(section(secDataCount, uleb(0))),
+		"datacount 1.0":   wt.Module(wt.Section(secDataCount, wt.ULEB(0))),
 	}
 	for name, data := range cases {
 		f := Features2_0
@@ -153,7 +154,7 @@ func TestEveryOpcodeHasARule(t *testing.T) {
 		if op < 0x100 {
 			return []byte{byte(op)}
 		}
-		return cat([]byte{byte(op >> 8)}, uleb(uint64(op&0xFF)))
+		return wt.Cat([]byte{byte(op >> 8)}, wt.ULEB(uint64(op&0xFF)))
 	}
 	n := 0
 	for _, op := range allOpcodes() {
@@ -162,22 +163,22 @@ func TestEveryOpcodeHasARule(t *testing.T) {
 		}
 		in := op.info()
 		// unreachable; op; unreachable (drops whatever op pushed); end
-		code := cat([]byte{0x00}, encode(op), imm[in.imm], []byte{0x00})
+		code := wt.Cat([]byte{0x00}, encode(op), imm[in.imm], []byte{0x00})
 		if in.imm == immBlockType {
 			code = append(code, 0x0B)
 		}
 		code = append(code, 0x0B)
-		data := module(
-			section(secType, vec(funcType(nil, nil))),
-			section(secFunction, vec([]byte{0})),
-			section(secTable, vec([]byte{byte(FuncRef), 0, 1})),
-			section(secMemory, vec([]byte{0, 1})),
-			section(secGlobal, vec([]byte{byte(I32), 1, 0x41, 0, 0x0B})),
-			section(secExport, vec(cat([]byte{1, 'f', byte(ExternFunc)}, uleb(0)))),
-			section(secElement, vec([]byte{1, 0, 0})),
-			section(secDataCount, uleb(1)),
-			section(secCode, vec(body([]byte{1, 1, byte(I32)}, code...))),
-			section(secData, vec([]byte{1, 0})),
+		data := wt.Module(
+			wt.Section(secType, wt.Vec(funcType(nil, nil))),
+			wt.Section(secFunction, wt.Vec([]byte{0})),
+			wt.Section(secTable, wt.Vec([]byte{byte(FuncRef), 0, 1})),
+			wt.Section(secMemory, wt.Vec([]byte{0, 1})),
+			wt.Section(secGlobal, wt.Vec([]byte{byte(I32), 1, 0x41, 0, 0x0B})),
+			wt.Section(secExport, wt.Vec(wt.Cat([]byte{1, 'f', byte(ExternFunc)}, wt.ULEB(0)))),
+			wt.Section(secElement, wt.Vec([]byte{1, 0, 0})),
+			wt.Section(secDataCount, wt.ULEB(1)),
+			wt.Section(secCode, wt.Vec(body([]byte{1, 1, byte(I32)}, code...))),
+			wt.Section(secData, wt.Vec([]byte{1, 0})),
 		)
 		_, err := Parse(data, Features2_0)
 		require.NoError(t, err, "%s", op)
@@ -222,34 +223,34 @@ func TestFeatureGates(t *testing.T) {
 }
 
 func TestNameSection(t *testing.T) {
-	name := func(s string) []byte { return cat(uleb(uint64(len(s))), []byte(s)) }
-	names := cat(name("name"),
-		[]byte{0}, uleb(uint64(len(name("mod")))), name("mod"),
-		[]byte{1}, uleb(uint64(len(vec(cat(uleb(0), name("main")))))), vec(cat(uleb(0), name("main"))),
-		[]byte{2}, uleb(uint64(len(vec(cat(uleb(0), vec(cat(uleb(0), name("x")))))))), vec(cat(uleb(0), vec(cat(uleb(0), name("x"))))),
+	name := func(s string) []byte { return wt.Cat(wt.ULEB(uint64(len(s))), []byte(s)) }
+	names := wt.Cat(name("name"),
+		[]byte{0}, wt.ULEB(uint64(len(name("mod")))), name("mod"),
+		[]byte{1}, wt.ULEB(uint64(len(wt.Vec(wt.Cat(wt.ULEB(0), name("main")))))), wt.Vec(wt.Cat(wt.ULEB(0), name("main"))),
+		[]byte{2}, wt.ULEB(uint64(len(wt.Vec(wt.Cat(wt.ULEB(0), wt.Vec(wt.Cat(wt.ULEB(0), name("x")))))))), wt.Vec(wt.Cat(wt.ULEB(0), wt.Vec(wt.Cat(wt.ULEB(0), name("x"))))),
 	)
-	m, err := Parse(oneFunc([]ValueType{I32}, nil, body(nil, 0x0B), section(secCustom, names)), Features2_0)
+	m, err := Parse(oneFunc([]ValueType{I32}, nil, body(nil, 0x0B), wt.Section(secCustom, names)), Features2_0)
 	require.NoError(t, err)
 	require.Equal(t, "mod", m.Names.Module)
 	require.Equal(t, "main", m.FuncName(0))
 	require.Equal(t, "x", m.Names.Locals[0][0])
 
 	// A broken name section leaves the module valid, with the names read so far.
-	broken := cat(name("name"), []byte{0}, uleb(uint64(len(name("mod")))), name("mod"), []byte{1, 0x7F})
-	m, err = Parse(oneFunc(nil, nil, body(nil, 0x0B), section(secCustom, broken)), Features2_0)
+	broken := wt.Cat(name("name"), []byte{0}, wt.ULEB(uint64(len(name("mod")))), name("mod"), []byte{1, 0x7F})
+	m, err = Parse(oneFunc(nil, nil, body(nil, 0x0B), wt.Section(secCustom, broken)), Features2_0)
 	require.NoError(t, err)
 	require.Equal(t, "mod", m.Names.Module)
 	require.Empty(t, m.FuncName(0))
 }
 
 func TestTooManyLocals(t *testing.T) {
-	locals := cat(uleb(2), uleb(0xFFFFFFFF), []byte{byte(I32)}, uleb(0xFFFFFFFF), []byte{byte(I32)})
+	locals := wt.Cat(wt.ULEB(2), wt.ULEB(0xFFFFFFFF), []byte{byte(I32)}, wt.ULEB(0xFFFFFFFF), []byte{byte(I32)})
 	_, err := Parse(oneFunc(nil, nil, body(locals, 0x0B)), Features2_0)
 	var mal *MalformedError
 	require.True(t, errors.As(err, &mal), "got %v", err)
 	require.Contains(t, mal.Msg, "too many locals")
 
-	locals = cat(uleb(1), uleb(maxLocals+1), []byte{byte(I32)})
+	locals = wt.Cat(wt.ULEB(1), wt.ULEB(maxLocals+1), []byte{byte(I32)})
 	_, err = Parse(oneFunc(nil, nil, body(locals, 0x0B)), Features2_0)
 	require.ErrorContains(t, err, "too many locals")
 }
