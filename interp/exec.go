@@ -324,6 +324,84 @@ loop:
 				break loop
 			}
 			binary.LittleEndian.PutUint64(mem[ea:], *at(frp, in.a))
+		case op(wasm.OpF64Load):
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			if ea+8 > uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			*at(frp, in.a) = binary.LittleEndian.Uint64(mem[ea:])
+		case op(wasm.OpF64Store):
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			if ea+8 > uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			binary.LittleEndian.PutUint64(mem[ea:], *at(frp, in.a))
+		case op(wasm.OpF32Load):
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			if ea+4 > uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			*at(frp, in.a) = uint64(binary.LittleEndian.Uint32(mem[ea:]))
+		case op(wasm.OpF32Store):
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			if ea+4 > uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			binary.LittleEndian.PutUint32(mem[ea:], uint32(*at(frp, in.a)))
+		case op(wasm.OpI32Load8S):
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			if ea >= uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			*at(frp, in.a) = uint64(uint32(int32(int8(mem[ea]))))
+		case op(wasm.OpI32Load16U):
+			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			if ea+2 > uint64(len(mem)) {
+				trap = store.TrapMemoryOutOfBounds
+				break loop
+			}
+			*at(frp, in.a) = uint64(binary.LittleEndian.Uint16(mem[ea:]))
+		case op(wasm.OpI32Rotl):
+			*at(frp, in.a) = uint64(bits.RotateLeft32(uint32(*at(frp, in.b)), int(*at(frp, in.c)&31)))
+		case op(wasm.OpI32Rotr):
+			*at(frp, in.a) = uint64(bits.RotateLeft32(uint32(*at(frp, in.b)), -int(*at(frp, in.c)&31)))
+		case op(wasm.OpI64Rotl):
+			*at(frp, in.a) = bits.RotateLeft64(*at(frp, in.b), int(*at(frp, in.c)&63))
+		case op(wasm.OpI64Rotr):
+			*at(frp, in.a) = bits.RotateLeft64(*at(frp, in.b), -int(*at(frp, in.c)&63))
+		case op(wasm.OpF64Lt):
+			*at(frp, in.a) = b2u(f64(*at(frp, in.b)) < f64(*at(frp, in.c)))
+		case op(wasm.OpF64Gt):
+			*at(frp, in.a) = b2u(f64(*at(frp, in.b)) > f64(*at(frp, in.c)))
+		case op(wasm.OpF64Sqrt):
+			*at(frp, in.a) = u64f(math.Sqrt(f64(*at(frp, in.b))))
+		case op(wasm.OpF64ConvertI32S):
+			*at(frp, in.a) = u64f(float64(int32(*at(frp, in.b))))
+		case op(wasm.OpF32Sub):
+			*at(frp, in.a) = u32f(f32(*at(frp, in.b)) - f32(*at(frp, in.c)))
+		case op(wasm.OpI32GeU):
+			*at(frp, in.a) = b2u(uint32(*at(frp, in.b)) >= uint32(*at(frp, in.c)))
+		case op(wasm.OpI32LeU):
+			*at(frp, in.a) = b2u(uint32(*at(frp, in.b)) <= uint32(*at(frp, in.c)))
+		case immI32Or:
+			*at(frp, in.a) = *at(frp, in.b) | in.imm
+		case immI32Xor:
+			*at(frp, in.a) = *at(frp, in.b) ^ in.imm&0xFFFFFFFF
+		case immI32ShrS:
+			*at(frp, in.a) = uint64(uint32(int32(*at(frp, in.b)) >> (in.imm & 31)))
+		case immI32Mul:
+			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) * uint32(in.imm))
+		case immI64Shl:
+			*at(frp, in.a) = *at(frp, in.b) << (in.imm & 63)
+		case immI64ShrU:
+			*at(frp, in.a) = *at(frp, in.b) >> (in.imm & 63)
+		case immI64Mul:
+			*at(frp, in.a) = *at(frp, in.b) * in.imm
 		case op(wasm.OpI32Load8U):
 			ea := uint64(uint32(*at(frp, in.b))) + in.imm
 			if ea >= uint64(len(mem)) {

@@ -190,3 +190,12 @@ func TestSampling(t *testing.T) {
 	require.Positive(t, samples)
 	require.Equal(t, "sum", top)
 }
+
+func TestI32ArgumentsAreNormalized(t *testing.T) {
+	f := newFixture(t, &interp.Engine{})
+	// div(-7, 2) with -7 passed sign-extended to 64 bits, as a careless host
+	// might: the result is still a zero-extended i32.
+	r, err := f.call(context.Background(), "div", uint64(math.MaxUint64-6), 2)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{uint64(uint32(0xFFFFFFFD))}, r)
+}

@@ -93,11 +93,18 @@ func init() {
 const (
 	immI32Add  op = 0xEA
 	immI32Sub  op = 0xEB
+	immI32Mul  op = 0xEC
 	immI32And  op = 0xED
+	immI32Or   op = 0xEE
+	immI32Xor  op = 0xEF
 	immI32Shl  op = 0xF0
+	immI32ShrS op = 0xF1
 	immI32ShrU op = 0xF2
 	immI64Add  op = 0xF3
+	immI64Mul  op = 0xF5
 	immI64And  op = 0xF6
+	immI64Shl  op = 0xF9
+	immI64ShrU op = 0xFB
 )
 
 // fusable reports whether a compare can fuse into the branch that tests it:

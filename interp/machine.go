@@ -150,6 +150,16 @@ func (m *machine) call(f *store.Function, args []uint64) ([]uint64, error) {
 		return nil, &store.Trap{Kind: store.TrapStackExhausted}
 	}
 	copy(m.stack, args)
+	// The code keeps i32 and f32 cells zero-extended and relies on it (and,
+	// or, xor and copies pass the upper half through): normalize what the
+	// host passed.
+	c := 0
+	for _, t := range f.Type.Params {
+		if t == wasm.I32 || t == wasm.F32 {
+			m.stack[c] &= 0xFFFFFFFF
+		}
+		c += t.Slots()
+	}
 	clear(m.stack[fn.params:fn.locals])
 	if err := m.run(fn, f.Instance); err != nil {
 		return nil, err
