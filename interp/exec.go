@@ -154,8 +154,35 @@ loop:
 			if m.depth == 0 {
 				return nil
 			}
+			if f := &m.frames[len(m.frames)-1]; f.inst == m.inst {
+				// Back into the same instance: only the frame changes.
+				m.depth--
+				m.fn, m.fp, pc = f.fn, f.fp, f.pc
+				m.frames = m.frames[:len(m.frames)-1]
+				code, frp = m.fn.code, slots(m.stack, m.fp)
+				continue
+			}
 			pc = m.leave()
 			code, frp, mem = m.fn.code, slots(m.stack, m.fp), m.mem
+		case opCallLocal:
+			// The common call, inline: a function of this module, already
+			// lowered, within the limits, with no poll due. Anything else
+			// takes the general path.
+			callee := m.mcode.funcs[in.c].Load()
+			newfp := m.fp + int(in.b)
+			if callee != nil && m.budget > 1 && m.depth < m.maxFrames && newfp+int(callee.frame) < len(m.stack) {
+				m.budget--
+				m.depth++
+				m.frames = append(m.frames, frame{fn: m.fn, inst: m.inst, pc: pc, fp: m.fp})
+				stack := m.stack
+				for i := newfp + int(callee.params); i < newfp+int(callee.locals); i++ {
+					stack[i] = 0
+				}
+				m.fn, m.fp = callee, newfp
+				code, pc, frp = callee.code, 0, slots(stack, newfp)
+				continue
+			}
+			fallthrough
 		case opCall, opCallInd:
 			k, err := m.enter(in, frp, pc)
 			if err != nil {
@@ -453,7 +480,7 @@ func memOf(inst *store.Instance) []byte {
 func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, error) {
 	inst := m.inst
 	var f *store.Function
-	if in.op == opCall {
+	if in.op != opCallInd {
 		f = inst.Funcs[in.a]
 	} else {
 		tab := inst.Tables[in.c]

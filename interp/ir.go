@@ -19,6 +19,7 @@ const (
 	opReturn      op = 0x06 // b: first result slot, c: result cells
 	opCall        op = 0x07 // a: function index, b: callee frame base
 	opCallInd     op = 0x08 // a: type index, b: callee frame base, c: table, imm: index slot
+	opCallLocal   op = 0x40 // opCall to a function the module defines; c: its defined index
 	opBrBack      op = 0x09 // a: target pc of a loop; polls for interruption
 	opCopy        op = 0x0A // a <- b
 	opCopy2       op = 0x0B // a, a+1 <- b, b+1

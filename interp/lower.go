@@ -148,7 +148,7 @@ func verifySlots(fn *function) error {
 				return fmt.Errorf("instruction %d (op %#x) addresses slot %d of a %d-slot frame", i, in.op, s, fn.frame)
 			}
 		}
-		if (in.op == opCall || in.op == opCallInd) && in.b > fn.frame {
+		if (in.op == opCall || in.op == opCallLocal || in.op == opCallInd) && in.b > fn.frame {
 			return fmt.Errorf("instruction %d calls with base %d beyond a %d-slot frame", i, in.b, fn.frame)
 		}
 	}
@@ -518,7 +518,11 @@ func (l *lowerer) instr(op wasm.Opcode) {
 		l.skipDead()
 	case wasm.OpCall:
 		x := l.u32()
-		l.call(inst{op: opCall, a: x}, l.m.FuncType(x))
+		in := inst{op: opCall, a: x}
+		if n := l.m.NumImportedFuncs; x >= n {
+			in.op, in.c = opCallLocal, x-n
+		}
+		l.call(in, l.m.FuncType(x))
 	case wasm.OpCallIndirect:
 		ti, table := l.u32(), l.u32()
 		idx := l.pop()
