@@ -8,21 +8,6 @@ import (
 	"github.com/terra-runtime/terra/wasm"
 )
 
-// Section identifiers.
-const (
-	secType     = 1
-	secImport   = 2
-	secFunction = 3
-	secTable    = 4
-	secMemory   = 5
-	secGlobal   = 6
-	secExport   = 7
-	secStart    = 8
-	secElement  = 9
-	secCode     = 10
-	secData     = 11
-)
-
 // Instruction bytes used in constant expressions and bodies.
 const (
 	opEnd       = 0x0b

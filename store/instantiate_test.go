@@ -147,9 +147,9 @@ func TestLinkErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var secs [][]byte
 			if tt.types != nil {
-				secs = append(secs, wt.Section(secType, wt.Vec(tt.types...)))
+				secs = append(secs, wt.Section(wt.SecType, wt.Vec(tt.types...)))
 			}
-			secs = append(secs, wt.Section(secImport, wt.Vec(tt.imp)))
+			secs = append(secs, wt.Section(wt.SecImport, wt.Vec(tt.imp)))
 			e := newEnv()
 			inst, err := e.instantiate(t, wasm.Features2_0, wt.Module(secs...))
 			if tt.msg == "" {
@@ -170,8 +170,8 @@ func TestLinkErrors(t *testing.T) {
 func TestImportsShareObjects(t *testing.T) {
 	e := newEnv()
 	inst, err := e.instantiate(t, wasm.Features2_0, wt.Module(
-		wt.Section(secType, wt.Vec(voidType)),
-		wt.Section(secImport, wt.Vec(
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecImport, wt.Vec(
 			importFunc("env", "f", 0),
 			importTable("table", wasm.FuncRef, 0, -1),
 			importMemory("memory", 0, -1),
@@ -196,13 +196,13 @@ func TestGlobalsInit(t *testing.T) {
 	v128 = append(v128, opEnd)
 	e := newEnv()
 	inst, err := e.instantiate(t, wasm.Features2_0, wt.Module(
-		wt.Section(secType, wt.Vec(voidType)),
-		wt.Section(secImport, wt.Vec(
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecImport, wt.Vec(
 			importGlobal("global", wasm.I32, false),
 			importGlobal("float", wasm.F64, false),
 		)),
-		wt.Section(secFunction, wt.Vec([]byte{0}, []byte{0})),
-		wt.Section(secGlobal, wt.Vec(
+		wt.Section(wt.SecFunction, wt.Vec([]byte{0}, []byte{0})),
+		wt.Section(wt.SecGlobal, wt.Vec(
 			global(wasm.I32, i32(-1)),                                          // 2
 			global(wasm.I64, constExpr(opI64Const, wt.SLEB(-2)...)),            // 3
 			global(wasm.F32, constExpr(opF32Const, 0, 0, 0xc0, 0x3f)),          // 4: 1.5
@@ -213,7 +213,7 @@ func TestGlobalsInit(t *testing.T) {
 			global(wasm.ExternRef, constExpr(opRefNull, byte(wasm.ExternRef))), // 9
 			global(wasm.V128, v128),                                            // 10
 		)),
-		wt.Section(secCode, wt.Vec(body(opEnd), body(opEnd))),
+		wt.Section(wt.SecCode, wt.Vec(body(opEnd), body(opEnd))),
 	))
 	require.NoError(t, err)
 	want := []struct{ lo, hi uint64 }{
@@ -239,20 +239,20 @@ func TestGlobalsInit(t *testing.T) {
 func TestFunctionsAndExports(t *testing.T) {
 	e := newEnv()
 	inst, err := e.instantiate(t, wasm.Features2_0, wt.Module(
-		wt.Section(secType, wt.Vec(voidType, i32Type)),
-		wt.Section(secImport, wt.Vec(importFunc("env", "f", 0))),
-		wt.Section(secFunction, wt.Vec([]byte{1}, []byte{0})),
-		wt.Section(secTable, wt.Vec(wt.Cat([]byte{byte(wasm.FuncRef)}, limits(3, -1)))),
-		wt.Section(secMemory, wt.Vec(limits(1, 3))),
-		wt.Section(secGlobal, wt.Vec(wt.Cat([]byte{byte(wasm.I32), 1}, i32(5)))),
-		wt.Section(secExport, wt.Vec(
+		wt.Section(wt.SecType, wt.Vec(voidType, i32Type)),
+		wt.Section(wt.SecImport, wt.Vec(importFunc("env", "f", 0))),
+		wt.Section(wt.SecFunction, wt.Vec([]byte{1}, []byte{0})),
+		wt.Section(wt.SecTable, wt.Vec(wt.Cat([]byte{byte(wasm.FuncRef)}, limits(3, -1)))),
+		wt.Section(wt.SecMemory, wt.Vec(limits(1, 3))),
+		wt.Section(wt.SecGlobal, wt.Vec(wt.Cat([]byte{byte(wasm.I32), 1}, i32(5)))),
+		wt.Section(wt.SecExport, wt.Vec(
 			wt.Cat(wt.Name("imported"), []byte{0, 0}),
 			wt.Cat(wt.Name("own"), []byte{0, 2}),
 			wt.Cat(wt.Name("table"), []byte{1, 0}),
 			wt.Cat(wt.Name("memory"), []byte{2, 0}),
 			wt.Cat(wt.Name("global"), []byte{3, 0}),
 		)),
-		wt.Section(secCode, wt.Vec(body(opEnd), body(opEnd))),
+		wt.Section(wt.SecCode, wt.Vec(body(opEnd), body(opEnd))),
 	))
 	require.NoError(t, err)
 	require.Equal(t, "test", inst.Name)
@@ -279,7 +279,7 @@ func TestFunctionsAndExports(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
-	m, err := wasm.Parse(wt.Module(wt.Section(secMemory, wt.Vec(limits(3, -1)))), wasm.Features2_0)
+	m, err := wasm.Parse(wt.Module(wt.Section(wt.SecMemory, wt.Vec(limits(3, -1)))), wasm.Features2_0)
 	require.NoError(t, err)
 	s := store.New()
 	_, err = store.Instantiate(context.Background(), s, m, externs{}, nil, callHost, store.Options{MemoryLimitPages: 2})
@@ -294,16 +294,16 @@ func TestMemoryLimit(t *testing.T) {
 // defines one function, and has the given element and data segments.
 func segmentModule(elems, datas [][]byte) []byte {
 	secs := [][]byte{
-		wt.Section(secType, wt.Vec(voidType)),
-		wt.Section(secImport, wt.Vec(importTable("table", wasm.FuncRef, 0, -1), importMemory("memory", 0, -1))),
-		wt.Section(secFunction, wt.Vec([]byte{0})),
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecImport, wt.Vec(importTable("table", wasm.FuncRef, 0, -1), importMemory("memory", 0, -1))),
+		wt.Section(wt.SecFunction, wt.Vec([]byte{0})),
 	}
 	if elems != nil {
-		secs = append(secs, wt.Section(secElement, wt.Vec(elems...)))
+		secs = append(secs, wt.Section(wt.SecElement, wt.Vec(elems...)))
 	}
-	secs = append(secs, wt.Section(secCode, wt.Vec(body(opEnd))))
+	secs = append(secs, wt.Section(wt.SecCode, wt.Vec(body(opEnd))))
 	if datas != nil {
-		secs = append(secs, wt.Section(secData, wt.Vec(datas...)))
+		secs = append(secs, wt.Section(wt.SecData, wt.Vec(datas...)))
 	}
 	return wt.Module(secs...)
 }
@@ -420,8 +420,8 @@ func TestSegmentOffsetFromGlobal(t *testing.T) {
 	e := newEnv()
 	e.global.Lo = 1
 	m, err := wasm.Parse(wt.Module(
-		wt.Section(secImport, wt.Vec(importGlobal("global", wasm.I32, false), importMemory("memory", 0, -1))),
-		wt.Section(secData, wt.Vec(wt.Cat([]byte{0}, constExpr(opGlobalGet, 0), wt.Name("x")))),
+		wt.Section(wt.SecImport, wt.Vec(importGlobal("global", wasm.I32, false), importMemory("memory", 0, -1))),
+		wt.Section(wt.SecData, wt.Vec(wt.Cat([]byte{0}, constExpr(opGlobalGet, 0), wt.Name("x")))),
 	), wasm.Features2_0)
 	require.NoError(t, err)
 	_, err = store.Instantiate(context.Background(), e.s, m, e.resolver(), nil, callHost, store.Options{})
@@ -433,10 +433,10 @@ func TestStart(t *testing.T) {
 	// The start function is the imported env.f; it runs after the data
 	// segments are written.
 	bin := wt.Module(
-		wt.Section(secType, wt.Vec(voidType)),
-		wt.Section(secImport, wt.Vec(importFunc("env", "f", 0), importMemory("memory", 0, -1))),
-		wt.Section(secStart, wt.ULEB(0)),
-		wt.Section(secData, wt.Vec(activeData(0, "s"))),
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecImport, wt.Vec(importFunc("env", "f", 0), importMemory("memory", 0, -1))),
+		wt.Section(wt.SecStart, wt.ULEB(0)),
+		wt.Section(wt.SecData, wt.Vec(activeData(0, "s"))),
 	)
 	e := newEnv()
 	var seen byte
@@ -462,10 +462,10 @@ func TestStart(t *testing.T) {
 	// A segment that traps comes before the start function.
 	e = newEnv()
 	_, err = e.instantiate(t, wasm.Features2_0, wt.Module(
-		wt.Section(secType, wt.Vec(voidType)),
-		wt.Section(secImport, wt.Vec(importFunc("env", "f", 0), importMemory("memory", 0, -1))),
-		wt.Section(secStart, wt.ULEB(0)),
-		wt.Section(secData, wt.Vec(activeData(wasm.PageSize, "s"))),
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecImport, wt.Vec(importFunc("env", "f", 0), importMemory("memory", 0, -1))),
+		wt.Section(wt.SecStart, wt.ULEB(0)),
+		wt.Section(wt.SecData, wt.Vec(activeData(wasm.PageSize, "s"))),
 	))
 	var trap *store.Trap
 	require.ErrorAs(t, err, &trap)
@@ -482,7 +482,7 @@ func TestLinkErrorMessage(t *testing.T) {
 
 func TestHugeTableIsRefusedNotAllocated(t *testing.T) {
 	// (table 0xffffffff funcref) would need 32 GiB.
-	data := wt.Module(wt.Section(secTable, wt.Vec(wt.Cat([]byte{0x70, 0}, wt.ULEB(0xFFFFFFFF)))))
+	data := wt.Module(wt.Section(wt.SecTable, wt.Vec(wt.Cat([]byte{0x70, 0}, wt.ULEB(0xFFFFFFFF)))))
 	m, err := wasm.Parse(data, wasm.Features2_0)
 	require.NoError(t, err)
 	_, err = store.Instantiate(context.Background(), store.New(), m, nil, nil, nil, store.Options{})
