@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/terra-runtime/terra/interp"
 	. "github.com/terra-runtime/terra/internal/wasmtest"
+	"github.com/terra-runtime/terra/interp"
 	"github.com/terra-runtime/terra/store"
 	"github.com/terra-runtime/terra/wasm"
 )
@@ -20,9 +20,9 @@ import (
 // slots without bounds checks) must never panic or corrupt the process.
 func FuzzExec(f *testing.F) {
 	f.Add([]byte{0x20, 0x00, 0x0B})
-	f.Add([]byte{0x20, 0x00, 0x41, 0x01, 0x6A, 0x10, 0x00, 0x0B})                   // recursion
-	f.Add([]byte{0x03, 0x40, 0x0C, 0x00, 0x0B, 0x20, 0x00, 0x0B})                   // endless loop
-	f.Add([]byte{0x20, 0x00, 0x28, 0x02, 0x00, 0x0B})                               // load
+	f.Add([]byte{0x20, 0x00, 0x41, 0x01, 0x6A, 0x10, 0x00, 0x0B})                         // recursion
+	f.Add([]byte{0x03, 0x40, 0x0C, 0x00, 0x0B, 0x20, 0x00, 0x0B})                         // endless loop
+	f.Add([]byte{0x20, 0x00, 0x28, 0x02, 0x00, 0x0B})                                     // load
 	f.Add([]byte{0x02, 0x7F, 0x41, 0x07, 0x20, 0x00, 0x0E, 0x01, 0x00, 0x00, 0x0B, 0x0B}) // br_table
 	// Bodies of the spec suite's functions of the same type.
 	if m, err := filepath.Glob(filepath.Join("..", "..", "shared", "spectest", "v2", "*.wasm")); err == nil {
