@@ -88,9 +88,12 @@ loop:
 			}
 		case opBrCmp:
 			k := op(in.imm)
-			y := *at(frp, in.c)
+			var y uint64
 			if k >= immFirst {
+				// c holds the constant, not a slot: never read it as one.
 				k, y = immBase[k], uint64(in.c)
+			} else {
+				y = *at(frp, in.c)
 			}
 			x := *at(frp, in.b)
 			var taken bool

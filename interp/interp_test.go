@@ -199,3 +199,27 @@ func TestI32ArgumentsAreNormalized(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []uint64{uint64(uint32(0xFFFFFFFD))}, r)
 }
+
+// TestFusedCompareWithLargeConstant is a regression test: a compare of a
+// local with a constant fused into br_if once read the constant's field as
+// a frame slot, far outside the frame for constants like -1.
+func TestFusedCompareWithLargeConstant(t *testing.T) {
+	// f(x) = x == -1 ? 1 : 2, via block/br_if.
+	data := Module(
+		Section(SecType, Vec(FuncType([]byte{I32}, []byte{I32}))),
+		Section(SecFunction, Vec([]byte{0})),
+		Section(SecExport, Vec(Export("f", KindFunc, 0))),
+		Section(SecCode, Vec(Body(nil,
+			0x02, 0x40, 0x20, 0, 0x41, 0x7F, 0x46, 0x0D, 0, 0x41, 2, 0x0F, 0x0B, 0x41, 1, 0x0B))),
+	)
+	m, err := wasm.Parse(data, wasm.Features2_0)
+	require.NoError(t, err)
+	e := &interp.Engine{}
+	inst, err := store.Instantiate(context.Background(), store.New(), m, noImports{}, interp.NewCode(m), e.Call, store.Options{})
+	require.NoError(t, err)
+	for x, want := range map[uint64]uint64{0xFFFFFFFF: 1, 5: 2} {
+		r, err := e.Call(context.Background(), inst.Exports["f"].Func, []uint64{x})
+		require.NoError(t, err)
+		require.Equal(t, []uint64{want}, r)
+	}
+}
