@@ -30,17 +30,25 @@ func TestEscapes(t *testing.T) {
 
 	e := newEnv(t, Config{Preopens: []Preopen{{HostDir: sandbox, GuestPath: "/"}}})
 	// Links the guest makes itself.
-	for link, target := range map[string]string{"guest": "../secret", "guestdir": "..", "guestabs": secret} {
+	for link, target := range map[string]string{"guest": "../secret", "guestdir": ".."} {
 		p, n := e.put(1000, target)
 		q, m := e.put(1500, link)
 		require.Equal(t, ErrnoSuccess, e.call("path_symlink", p, n, 3, q, m), link)
+	}
+	// An absolute target is refused outright: it could never be followed.
+	{
+		p, n := e.put(1000, secret)
+		q, m := e.put(1500, "guestabs")
+		require.Equal(t, ErrnoPerm, e.call("path_symlink", p, n, 3, q, m))
+		_, err := os.Lstat(filepath.Join(sandbox, "guestabs"))
+		require.True(t, os.IsNotExist(err), "no link was made")
 	}
 
 	escapes := []string{
 		"..", "../", "../secret", "./../secret", "dir/../../secret", "dir/sub/../../../secret",
 		"dir/..//../secret", "dir/sub/../../..", "/secret", secret, "/", "//secret",
 		"out", "out/", "dir/deep", "up/secret", "updir/secret", "up", "abs", "absdir/secret",
-		"dir/chain", "dir/upself/secret", "guest", "guestdir/secret", "guestabs", "guestdir/sandbox/dir/file",
+		"dir/chain", "dir/upself/secret", "guest", "guestdir/secret", "guestdir/sandbox/dir/file",
 	}
 	for _, path := range escapes {
 		errno, _ := e.open(3, true, path, 0, roFile, 0)

@@ -266,3 +266,18 @@ func TestUnstableABI(t *testing.T) {
 	require.Equal(t, uint64(9), e.u64(16))
 	require.Nil(t, e.inst.ExportedFunction("f_sock_accept"))
 }
+
+// Truncating through a directory descriptor needs no PATH_FILESTAT_SET_SIZE
+// right on it: Go opens directories without that right and still truncates
+// files through them (os.Root.WriteFile).
+func TestTruncateThroughDirWithoutSetSizeRight(t *testing.T) {
+	sandbox, _ := tree(t)
+	e := newEnv(t, Config{Preopens: []Preopen{{HostDir: sandbox, GuestPath: "/"}}})
+	errno, dir := e.open(3, true, "dir", oflagDirectory, rightsDir&^rightPathFilestatSetSize, 0)
+	require.Equal(t, ErrnoSuccess, errno)
+	errno, _ = e.open(dir, true, "file", oflagTrunc, rwFile, 0)
+	require.Equal(t, ErrnoSuccess, errno)
+	data, err := os.ReadFile(filepath.Join(sandbox, "dir", "file"))
+	require.NoError(t, err)
+	require.Empty(t, data, "the file was truncated")
+}
