@@ -1,0 +1,340 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/pprof/profile"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/terra-runtime/terra"
+	w "github.com/terra-runtime/terra/internal/wasmtest"
+)
+
+// result is what one run of terra-run did.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs terra-run in-process.
+func runCLI(t testing.TB, stdin string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &stdout, &stderr)
+	return result{code, stdout.String(), stderr.String()}
+}
+
+// programs is testdata/programs, with the prebuilt modules.
+const programs = "../../testdata/programs"
+
+func writeFile(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	return path
+}
+
+// Modules for the error cases.
+var (
+	// imports env.missing: () -> ()
+	importsMissing = w.Module(
+		w.Section(w.SecType, w.Vec(w.FuncType(nil, nil))),
+		w.Section(w.SecImport, w.Vec(w.Cat(w.Name("env"), w.Name("missing"), []byte{w.KindFunc}, w.ULEB(0)))),
+	)
+	// a function typed () -> i32 whose body returns an i64
+	invalidModule = w.Module(
+		w.Section(w.SecType, w.Vec(w.FuncType(nil, []byte{w.I32}))),
+		w.Section(w.SecFunction, w.Vec(w.ULEB(0))),
+		w.Section(w.SecCode, w.Vec(w.Body(nil, 0x42, 0x00, 0x0b))),
+	)
+	// a memory of at least 100 pages
+	bigMemory = w.Module(
+		w.Section(w.SecMemory, w.Vec([]byte{0x00, 100})),
+	)
+	// exports nothing runnable
+	noStart = w.Module(
+		w.Section(w.SecType, w.Vec(w.FuncType(nil, nil))),
+		w.Section(w.SecFunction, w.Vec(w.ULEB(0))),
+		w.Section(w.SecExport, w.Vec(w.Export("f", w.KindFunc, 0))),
+		w.Section(w.SecCode, w.Vec(w.Body(nil, 0x0b))),
+	)
+)
+
+func truncated(t testing.TB) []byte {
+	data, err := os.ReadFile(filepath.Join(programs, "c/hello.wasm"))
+	require.NoError(t, err)
+	return data[:len(data)/2]
+}
+
+// TestBadInput checks that each kind of bad input gets one clear line on
+// stderr and a non-zero exit code.
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name   string
+		module []byte   // written to a file that is the module argument
+		args   []string // before the module
+		code   int
+		want   string // in stderr
+	}{
+		{name: "not wasm", module: []byte("#!/bin/sh\necho hello\n"), code: exitError, want: "not a WebAssembly module"},
+		{name: "empty file", module: []byte{}, code: exitError, want: "not a WebAssembly module"},
+		{name: "magic only", module: []byte("\x00asm"), code: exitError, want: "truncated WebAssembly module"},
+		{name: "truncated", module: truncated(t), code: exitError, want: "malformed module"},
+		{name: "invalid", module: invalidModule, code: exitError, want: "invalid module"},
+		{name: "missing import", module: importsMissing, code: exitError, want: "cannot link import env.missing"},
+		{name: "memory limit", module: bigMemory, args: []string{"--max-memory", "1MiB"}, code: exitError,
+			want: "needs more memory than --max-memory allows (16 pages, 1 MiB)"},
+		{name: "memory limit pages", module: bigMemory, args: []string{"--max-memory", "99"}, code: exitError,
+			want: "needs more memory than --max-memory allows (99 pages"},
+		{name: "no _start", module: noStart, code: exitError, want: "no _start function"},
+		{name: "missing dir", module: noStart, args: []string{"--dir", "/does/not/exist::/data"}, code: exitError,
+			want: "--dir /does/not/exist: no such directory"},
+		{name: "dir is a file", module: noStart, args: []string{"--dir", "run_test.go"}, code: exitError,
+			want: "--dir run_test.go: not a directory"},
+		{name: "jit", module: noStart, args: []string{"--tier", "jit"}, code: exitError, want: "no jit tier yet"},
+		{name: "tiered", module: noStart, args: []string{"--tier", "tiered"}, code: exitError, want: "no tiered tier yet"},
+		{name: "unknown tier", module: noStart, args: []string{"--tier", "fast"}, code: exitUsage, want: `--tier "fast"`},
+		{name: "unknown flag", module: noStart, args: []string{"--frobnicate"}, code: exitUsage, want: "flag provided but not defined: -frobnicate"},
+		{name: "bad max-memory", module: noStart, args: []string{"--max-memory", "12 parsecs"}, code: exitUsage, want: "unknown unit"},
+		{name: "odd max-memory", module: noStart, args: []string{"--max-memory", "100KiB"}, code: exitUsage, want: "not a whole number of 64 KiB pages"},
+		{name: "missing export", module: noStart, args: []string{"--invoke", "g"}, code: exitError, want: `exports no function "g"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, "m.wasm", tt.module)
+			r := runCLI(t, "", append(tt.args, path)...)
+			assert.Equal(t, tt.code, r.code, "stderr: %s", r.stderr)
+			assert.Contains(t, r.stderr, tt.want)
+			assert.True(t, strings.HasPrefix(r.stderr, "terra-run: "), "stderr: %q", r.stderr)
+			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line: %q", r.stderr)
+			assert.Empty(t, r.stdout)
+		})
+	}
+
+	t.Run("no such file", func(t *testing.T) {
+		r := runCLI(t, "", "/does/not/exist.wasm")
+		assert.Equal(t, exitError, r.code)
+		assert.Contains(t, r.stderr, "no such file or directory")
+	})
+	t.Run("no module", func(t *testing.T) {
+		r := runCLI(t, "")
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "no module given")
+	})
+	t.Run("help", func(t *testing.T) {
+		r := runCLI(t, "", "-h")
+		assert.Equal(t, 0, r.code)
+		assert.Contains(t, r.stderr, "usage: terra-run [flags] module.wasm [args...]")
+		assert.Contains(t, r.stderr, "-max-memory")
+	})
+}
+
+func TestParseMemory(t *testing.T) {
+	for in, want := range map[string]uint32{
+		"1": 1, "65536": 65536, "64KiB": 1, "64MiB": 1024, "1GiB": 16384, "4GiB": 65536, "1m": 16, "128k": 2, "65536B": 1,
+	} {
+		got, err := parseMemory(in)
+		if assert.NoError(t, err, in) {
+			assert.Equal(t, want, got, in)
+		}
+	}
+	for _, in := range []string{"", "0", "65537", "MiB", "8GiB", "1.5MiB", "-1", "1TiB", "99999999999999999999"} {
+		_, err := parseMemory(in)
+		assert.Error(t, err, in)
+	}
+}
+
+func TestGuestEnv(t *testing.T) {
+	t.Setenv("TERRA_RUN_TEST_HOST", "from-host")
+	env, err := guestEnv([]string{"A=1", "B=2=3", "A=4", "TERRA_RUN_TEST_HOST", "TERRA_RUN_TEST_UNSET"}, false)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"A=4", "B=2=3", "TERRA_RUN_TEST_HOST=from-host"}, env)
+
+	env, err = guestEnv([]string{"TERRA_RUN_TEST_HOST=override"}, true)
+	require.NoError(t, err)
+	assert.Contains(t, env, "TERRA_RUN_TEST_HOST=override")
+	assert.NotContains(t, env, "TERRA_RUN_TEST_HOST=from-host")
+	assert.Greater(t, len(env), 1)
+
+	_, err = guestEnv([]string{"=x"}, false)
+	assert.Error(t, err)
+}
+
+func TestParseDirs(t *testing.T) {
+	dir := t.TempDir()
+	got, err := parseDirs([]string{dir, dir + "::/data"})
+	require.NoError(t, err)
+	assert.Equal(t, []preopen{{dir, dir}, {dir, "/data"}}, got)
+	_, err = parseDirs([]string{"::/data"})
+	assert.Error(t, err)
+	_, err = parseDirs([]string{dir + "::"})
+	assert.Error(t, err)
+}
+
+func TestInvoke(t *testing.T) {
+	add := filepath.Join(programs, "c/add.wasm")
+	tests := []struct {
+		args []string
+		code int
+		out  string
+		err  string
+	}{
+		{args: []string{"add", "2", "3"}, out: "5\n"},
+		{args: []string{"add", "-2", "-3"}, out: "-5\n"},
+		{args: []string{"add", "4294967295", "0"}, out: "-1\n"}, // unsigned input, signed output
+		{args: []string{"mul64", "-3", "9223372036854775807"}, out: "-9223372036854775805\n"},
+		{args: []string{"hypot", "3", "4"}, out: "5\n"},
+		{args: []string{"hypot", "1.5", "-2"}, out: "2.5\n"},
+		{args: []string{"hypot", "-inf", "1"}, out: "+Inf\n"},
+		{args: []string{"hypot", "nan", "1"}, out: "NaN\n"},
+		{args: []string{"half", "3"}, out: "1.5\n"},
+		{args: []string{"half", "0.1"}, out: "0.05\n"},
+		{args: []string{"add", "1"}, code: exitUsage, err: "want 2 arguments, have 1"},
+		{args: []string{"add", "1", "4294967296"}, code: exitUsage, err: `argument 2: "4294967296" is not an i32`},
+		{args: []string{"hypot", "1", "x"}, code: exitUsage, err: `argument 2: "x" is not an f64`},
+		{args: []string{"divs", "1", "0"}, code: exitTrap, err: "wasm trap: integer divide by zero\n\tat divs at 0x"},
+		{args: []string{"divs", "-2147483648", "-1"}, code: exitTrap, err: "wasm trap: integer overflow"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			args := append([]string{"--invoke", tt.args[0], add}, tt.args[1:]...)
+			r := runCLI(t, "", args...)
+			assert.Equal(t, tt.code, r.code, "stderr: %s", r.stderr)
+			assert.Equal(t, tt.out, r.stdout)
+			if tt.err == "" {
+				assert.Empty(t, r.stderr)
+			} else {
+				assert.Contains(t, r.stderr, tt.err)
+			}
+		})
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	start := time.Now()
+	r := runCLI(t, "", "--timeout", "100ms", "--invoke", "spin", filepath.Join(programs, "c/add.wasm"), "1")
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Equal(t, exitTimeout, r.code)
+	assert.Contains(t, r.stderr, "terra-run: wasm trap: interrupted")
+	assert.Contains(t, r.stderr, "at spin")
+}
+
+func TestStats(t *testing.T) {
+	r := runCLI(t, "", "--stats", "--invoke", "add", filepath.Join(programs, "c/add.wasm"), "1", "2")
+	assert.Equal(t, 0, r.code)
+	assert.Equal(t, "3\n", r.stdout)
+	assert.Regexp(t, `^terra-run: tier interp: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+, tier-ups 0\n$`, r.stderr)
+}
+
+// TestProfile profiles a spinning function and reads the profile back.
+func TestProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cpu.pprof")
+	r := runCLI(t, "", "--profile", path, "--timeout", "300ms", "--invoke", "spin", filepath.Join(programs, "c/add.wasm"), "1")
+	assert.Equal(t, exitTimeout, r.code)
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	p, err := profile.Parse(f)
+	require.NoError(t, err)
+	require.NoError(t, p.CheckValid())
+	require.NotEmpty(t, p.Sample)
+	var total int64
+	for _, s := range p.Sample {
+		total += s.Value[0]
+		require.NotEmpty(t, s.Location)
+		assert.Equal(t, "spin", s.Location[0].Line[0].Function.Name)
+	}
+	assert.Greater(t, total, int64(50), "about 300 samples at 1ms expected")
+
+	// go tool pprof reads it and names the function.
+	out, err := exec.Command("go", "tool", "pprof", "-top", path).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "spin")
+}
+
+// TestProfileBuild checks the profile that samples make.
+func TestProfileBuild(t *testing.T) {
+	p := newGuestProfiler("m.wasm", 10*time.Millisecond)
+	leaf := terra.Frame{Func: 3, Name: "leaf", Offset: 0x40}
+	mid := terra.Frame{Func: 2, Offset: 0x30} // unnamed
+	root := terra.Frame{Instance: "main", Func: 1, Name: "_start", Offset: 0x20}
+	p.sample([]terra.Frame{leaf, mid, root})
+	p.sample([]terra.Frame{leaf, mid, root})
+	leaf2 := leaf
+	leaf2.Offset = 0x44
+	p.sample([]terra.Frame{leaf2, mid, root})
+	p.sample([]terra.Frame{mid, root})
+	p.sample(nil) // ignored
+
+	prof := p.build()
+	require.NoError(t, prof.CheckValid())
+	var buf bytes.Buffer
+	require.NoError(t, prof.Write(&buf))
+	prof, err := profile.Parse(&buf)
+	require.NoError(t, err)
+
+	assert.Equal(t, int64(10_000_000), prof.Period)
+	assert.Len(t, prof.Function, 3)
+	assert.Len(t, prof.Location, 4) // leaf twice, mid, root
+	var stacks []string
+	for _, s := range prof.Sample {
+		var names []string
+		for _, l := range s.Location {
+			names = append(names, l.Line[0].Function.Name)
+		}
+		stacks = append(stacks, strings.Join(names, " < "))
+		assert.Equal(t, s.Value[0]*10_000_000, s.Value[1])
+	}
+	assert.Equal(t, []string{
+		"leaf < func[2] < main._start",
+		"leaf < func[2] < main._start",
+		"func[2] < main._start",
+	}, stacks)
+	assert.Equal(t, int64(2), prof.Sample[0].Value[0])
+	assert.Equal(t, uint64(0x40), prof.Sample[0].Location[0].Address)
+	assert.Equal(t, "m.wasm", prof.Function[0].Filename)
+}
+
+// TestNoPanic runs the built binary on bad input: never a Go panic trace.
+func TestNoPanic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "terra-run")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for name, input := range map[string][]byte{
+		"garbage":   []byte("\x00asm\x01\x00\x00\x00\xff\xff\xff\xff\xff\xff"),
+		"truncated": truncated(t),
+		"invalid":   invalidModule,
+		"missing":   importsMissing,
+	} {
+		path := writeFile(t, name+".wasm", input)
+		cmd := exec.Command(bin, path)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		require.ErrorAs(t, err, &ee, name)
+		assert.Equal(t, exitError, ee.ExitCode(), name)
+		assert.NotContains(t, stderr.String(), "goroutine ", name)
+		assert.NotContains(t, stderr.String(), "panic", name)
+		assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "%s: %q", name, stderr.String())
+	}
+	// A trap: exit code 134 and the stack trace.
+	cmd := exec.Command(bin, "--invoke", "divs", filepath.Join(programs, "c/add.wasm"), "7", "0")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, exitTrap, ee.ExitCode())
+	assert.Contains(t, stderr.String(), "at divs")
+}
