@@ -6,6 +6,8 @@ package interp
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -77,8 +79,31 @@ const (
 // results. f may be a host function or belong to any instance whose Code is
 // a *Code. Traps are returned as *store.Trap; a host function's error is
 // returned as is.
-func (e *Engine) Call(ctx context.Context, f *store.Function, args []uint64) ([]uint64, error) {
+//
+// A Go panic during the call (a bug in the engine, or a panicking host
+// function) does not take the process down: it is returned as an
+// *InternalError, and the machine is discarded rather than reused.
+func (e *Engine) Call(ctx context.Context, f *store.Function, args []uint64) (results []uint64, err error) {
 	m := e.newMachine(ctx)
-	defer m.release()
+	defer func() {
+		if r := recover(); r != nil {
+			results, err = nil, &InternalError{Value: r, Stack: debug.Stack()}
+			if m.stop != nil {
+				m.stop()
+			}
+			return
+		}
+		m.release()
+	}()
 	return m.call(f, args)
+}
+
+// InternalError reports a Go panic recovered during a call.
+type InternalError struct {
+	Value any    // what was passed to panic
+	Stack []byte // the goroutine's stack at the panic
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("interp: internal error: %v\n%s", e.Value, e.Stack)
 }

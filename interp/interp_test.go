@@ -223,3 +223,19 @@ func TestFusedCompareWithLargeConstant(t *testing.T) {
 		require.Equal(t, []uint64{want}, r)
 	}
 }
+
+func TestPanickingHostFunctionIsAnError(t *testing.T) {
+	e := &interp.Engine{}
+	f := &store.Function{Type: &wasm.FuncType{}, Host: func(context.Context, *store.Instance, []uint64) error {
+		panic("boom")
+	}}
+	_, err := e.Call(context.Background(), f, nil)
+	var ie *interp.InternalError
+	require.True(t, errors.As(err, &ie), "got %v", err)
+	require.Equal(t, "boom", ie.Value)
+	// The engine keeps working.
+	g := newFixture(t, e)
+	r, err := g.call(context.Background(), "fac", 4)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{24}, r)
+}
