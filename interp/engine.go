@@ -84,7 +84,12 @@ const (
 // function) does not take the process down: it is returned as an
 // *InternalError, and the machine is discarded rather than reused.
 func (e *Engine) Call(ctx context.Context, f *store.Function, args []uint64) (results []uint64, err error) {
+	nesting, _ := ctx.Value(nestingKey{}).(int)
+	if nesting >= MaxNesting {
+		return nil, &store.Trap{Kind: store.TrapStackExhausted}
+	}
 	m := e.newMachine(ctx)
+	m.hostCtx = context.WithValue(ctx, nestingKey{}, nesting+1)
 	defer func() {
 		if r := recover(); r != nil {
 			results, err = nil, &InternalError{Value: r, Stack: debug.Stack()}
@@ -97,6 +102,17 @@ func (e *Engine) Call(ctx context.Context, f *store.Function, args []uint64) (re
 	}()
 	return m.call(f, args)
 }
+
+// MaxNesting bounds calls into the engine made from host functions that
+// were themselves called by wasm code (wasm -> host -> wasm -> ...). Each
+// level nests on the Go stack, so unbounded host recursion would end in a
+// fatal Go stack overflow; past the bound the call traps with
+// store.TrapStackExhausted instead.
+const MaxNesting = 200
+
+// nestingKey marks, in the context host functions receive, how deeply the
+// engine is nested.
+type nestingKey struct{}
 
 // InternalError reports a Go panic recovered during a call.
 type InternalError struct {

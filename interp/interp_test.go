@@ -239,3 +239,38 @@ func TestPanickingHostFunctionIsAnError(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []uint64{24}, r)
 }
+
+// resolver serves imports from a map of "module.name" to externs.
+type resolver map[string]store.Extern
+
+func (r resolver) Resolve(module, name string) (store.Extern, bool) {
+	e, ok := r[module+"."+name]
+	return e, ok
+}
+
+func TestHostRecursionIsBounded(t *testing.T) {
+	// f calls the host function env.h, which calls f again, forever.
+	data := Module(
+		Section(SecType, Vec(FuncType(nil, nil))),
+		Section(SecImport, Vec(Cat(Name("env"), Name("h"), []byte{KindFunc, 0}))),
+		Section(SecFunction, Vec([]byte{0})),
+		Section(SecExport, Vec(Export("f", KindFunc, 1))),
+		Section(SecCode, Vec(Body(nil, 0x10, 0, 0x0B))),
+	)
+	m, err := wasm.Parse(data, wasm.Features2_0)
+	require.NoError(t, err)
+	e := &interp.Engine{}
+	s := store.New()
+	var f *store.Function
+	h := &store.Function{Type: &wasm.FuncType{}, Host: func(ctx context.Context, _ *store.Instance, _ []uint64) error {
+		_, err := e.Call(ctx, f, nil)
+		return err
+	}}
+	s.Register(h)
+	inst, err := store.Instantiate(context.Background(), s, m, resolver{"env.h": {Kind: wasm.ExternFunc, Func: h}},
+		interp.NewCode(m), e.Call, store.Options{})
+	require.NoError(t, err)
+	f = inst.Exports["f"].Func
+	_, err = e.Call(context.Background(), f, nil)
+	require.Equal(t, store.TrapStackExhausted, trapOf(t, err).Kind)
+}

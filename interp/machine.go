@@ -28,12 +28,15 @@ type frame struct {
 // machine is the state of one call into the interpreter: the value stack
 // shared by all its frames, and the suspended frames.
 type machine struct {
-	ctx    context.Context
-	engine *Engine
-	stack  []uint64
-	frames []frame
-	budget int
-	stop   func() bool
+	ctx context.Context
+	// hostCtx is what host functions receive: ctx marked with the engine's
+	// nesting depth.
+	hostCtx context.Context
+	engine  *Engine
+	stack   []uint64
+	frames  []frame
+	budget  int
+	stop    func() bool
 	// gen numbers the machine's calls. Interruption stores the generation of
 	// the call it interrupts, because context.AfterFunc may run after the
 	// call has ended and the pooled machine serves another.
@@ -77,7 +80,7 @@ func (m *machine) release() {
 		m.stop()
 		m.stop = nil
 	}
-	m.ctx, m.engine = nil, nil
+	m.ctx, m.hostCtx, m.engine = nil, nil, nil
 	m.frames = m.frames[:0]
 	m.fn, m.inst, m.mcode, m.mem, m.called = nil, nil, nil, nil, nil
 	machines.Put(m)
@@ -137,7 +140,7 @@ func (m *machine) call(f *store.Function, args []uint64) ([]uint64, error) {
 	if f.Host != nil {
 		s := make([]uint64, n)
 		copy(s, args)
-		if err := f.Host(m.ctx, nil, s); err != nil {
+		if err := f.Host(m.hostCtx, nil, s); err != nil {
 			return nil, err
 		}
 		return s[:nres], nil
