@@ -1,0 +1,66 @@
+// Package sandbox provides the isolation primitives the execution tiers
+// share. This file and its platform halves implement linear memory.
+//
+// On linux a Memory is one reservation of address space large enough that
+// base + any 32-bit index + any 32-bit offset + the largest access lands
+// either in committed pages or in PROT_NONE pages: generated code needs no
+// bounds checks, since an out-of-bounds access faults. The interpreter sees
+// the committed prefix as an ordinary slice. Reservations are pooled (see
+// Pool): address space is a budget, and resetting a used memory is cheaper
+// than mapping a new one. Elsewhere a Memory is a plain Go slice.
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+)
+
+// PageSize is the WebAssembly page size.
+const PageSize = 65536
+
+// MaxPages is the largest number of pages a 32-bit memory may have.
+const MaxPages = 65536
+
+// ErrAddressSpace reports that the pool's budget of reservations is spent.
+var ErrAddressSpace = errors.New("sandbox: address-space budget for linear memories exhausted")
+
+// ErrGrow reports a grow beyond the memory's maximum.
+var ErrGrow = errors.New("sandbox: memory cannot grow beyond its maximum")
+
+// Memory is one linear memory. It is not safe for concurrent use.
+type Memory struct {
+	// region is the whole reservation on platforms that reserve; its first
+	// len(bytes) bytes are committed.
+	region []byte
+	bytes  []byte
+	// rw is how much of region is readable and writable, at least
+	// len(bytes): pages stay committed across reuse, so that taking a
+	// memory from the pool needs no system call when sizes match.
+	rw  int
+	max uint32 // pages
+}
+
+// Bytes returns the committed memory. The slice is invalidated by Grow.
+func (m *Memory) Bytes() []byte { return m.bytes }
+
+// Pages returns the committed size in pages.
+func (m *Memory) Pages() uint32 { return uint32(len(m.bytes) / PageSize) }
+
+// Max returns the largest size Grow allows, in pages.
+func (m *Memory) Max() uint32 { return m.max }
+
+// Grow commits delta more pages and returns the previous size in pages. The
+// new pages read as zero.
+func (m *Memory) Grow(delta uint32) (uint32, error) {
+	old := m.Pages()
+	if uint64(old)+uint64(delta) > uint64(m.max) {
+		return old, fmt.Errorf("%w: %d + %d pages > %d", ErrGrow, old, delta, m.max)
+	}
+	if delta == 0 {
+		return old, nil
+	}
+	if err := m.commit(int(old+delta) * PageSize); err != nil {
+		return old, err
+	}
+	return old, nil
+}

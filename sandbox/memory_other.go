@@ -1,0 +1,29 @@
+//go:build !linux
+
+package sandbox
+
+// Guarded reports whether memories are guard-page reservations; elsewhere
+// they are plain slices and every access needs an explicit check.
+const Guarded = false
+
+func reserve() ([]byte, error) { return nil, nil }
+
+func unreserve([]byte) error { return nil }
+
+// commit sets the size to n bytes, copying when the slice must grow.
+func (m *Memory) commit(n int) error {
+	if n <= cap(m.bytes) {
+		m.bytes = m.bytes[:n]
+		return nil
+	}
+	b := make([]byte, n)
+	copy(b, m.bytes)
+	m.bytes = b
+	return nil
+}
+
+func (m *Memory) reset() error {
+	clear(m.bytes)
+	m.bytes = m.bytes[:0]
+	return nil
+}
