@@ -392,7 +392,7 @@ func (r *Runtime) instantiateHost(h *hostModule, name string) (*store.Instance, 
 		def := &h.funcs[i]
 		fn := def.fn
 		f := &funcs[i]
-		f.Type, f.Module, f.Name = &def.typ, h.name, def.name
+		f.Type, f.Module, f.Name, f.Instance = &def.typ, h.name, def.name, inst
 		f.Host = func(ctx context.Context, caller *store.Instance, stack []uint64) error {
 			return fn(ctx, Caller{inst: caller}, stack)
 		}

@@ -23,12 +23,21 @@ type Instance struct {
 // anonymous.
 func (i *Instance) Name() string { return i.name }
 
-// Close frees the instance's name, and makes calls through the Functions
-// it returned fail with ErrClosed. Functions of the instance that other
-// instances imported or hold in tables stay callable from there. Closing
-// twice does nothing.
+// Close frees the instance's name and its resources, and makes calls
+// through the Functions it returned fail with ErrClosed. Functions of the
+// instance that other instances imported stay callable from them, through
+// calls and tables alike; a reference to one that reached another instance
+// without an import (a table.set of a funcref passed around) stops
+// resolving, and calling it traps. Closing twice does nothing. An instance
+// that is never closed lives as long as its Runtime.
 func (i *Instance) Close() error {
-	if i.closed.Swap(true) || i.name == "" {
+	if i.closed.Swap(true) {
+		return nil
+	}
+	// Releasing the functions drops the runtime's last references to the
+	// instance, so that its memory can be collected.
+	i.inst.Release()
+	if i.name == "" {
 		return nil
 	}
 	i.rt.mu.Lock()

@@ -87,6 +87,10 @@ func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver
 	if err := inst.allocate(opts.MemoryLimitPages, opts.TableLimit); err != nil {
 		return nil, err
 	}
+	// From here on the instance may be referenced from shared tables even
+	// if instantiation fails (2.0 keeps segments written before a trap),
+	// so its functions stay registered until Release.
+	s.Retain(inst.Funcs[:m.NumImportedFuncs]...)
 	inst.export()
 	inst.evalSegments()
 	var err error
@@ -353,4 +357,14 @@ func (inst *Instance) initSegments1() error {
 // within size.
 func fits(off uint64, n, size int) bool {
 	return off+uint64(n) <= uint64(size)
+}
+
+// Release ends the instance's use of its functions, those it defines and
+// those it imports (see Store.Release): call it when the instance will run
+// no more, so that the store stops keeping it reachable. Its own functions
+// stay valid while instances that imported them live; a handle to one held
+// only in a table or global, without an import, then resolves to nil, and a
+// call through it traps as an uninitialized element.
+func (inst *Instance) Release() {
+	inst.Store.Release(inst.Funcs...)
 }

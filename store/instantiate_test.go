@@ -493,3 +493,32 @@ func TestHugeTableIsRefusedNotAllocated(t *testing.T) {
 	require.Equal(t, int64(1), tab.Grow(3, 0))
 	require.Equal(t, int64(-1), tab.Grow(1, 0), "growth stops at the limit")
 }
+
+func TestReleasedHandlesNeverReachLaterFunctions(t *testing.T) {
+	s := store.New()
+	ft := &wasm.FuncType{}
+	f := &store.Function{Type: ft}
+	s.Register(f)
+	h := f.Handle
+	require.Same(t, f, s.Func(h))
+	s.Release(f)
+	require.Nil(t, s.Func(h), "released")
+	g := &store.Function{Type: ft}
+	s.Register(g)
+	require.Equal(t, uint32(h), uint32(g.Handle), "the slot is reused")
+	require.NotEqual(t, h, g.Handle, "under a new generation")
+	require.Nil(t, s.Func(h), "the stale handle still resolves to nothing")
+	require.Same(t, g, s.Func(g.Handle))
+}
+
+func TestImportersKeepFunctionsRegistered(t *testing.T) {
+	s := store.New()
+	f := &store.Function{Type: &wasm.FuncType{}}
+	s.Register(f) // the defining instance
+	s.Retain(f)   // an importer
+	h := f.Handle
+	s.Release(f)
+	require.Same(t, f, s.Func(h), "still imported")
+	s.Release(f)
+	require.Nil(t, s.Func(h))
+}

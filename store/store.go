@@ -20,19 +20,36 @@ import (
 
 // Store is a set of instances that may share functions, tables, memories
 // and globals. Function handles are valid within one store.
+//
+// A handle names a registry slot (low 32 bits, from 1) and the slot's
+// generation (high 32 bits). Each function counts the instances that use it:
+// the one defining it, and every instance importing it. When the last
+// releases it, its slot empties and its generation moves on, so slots are
+// reused without a stale handle ever reaching a later function: it resolves
+// to nil, and a call through it traps.
 type Store struct {
 	mu    sync.Mutex
-	funcs atomic.Pointer[[]*Function] // published prefix of registered functions
-	types map[string]uint32           // canonical signature IDs
-	// list is the registry's backing slice; elements past the published
-	// length are written under mu before being published.
-	list []*Function
+	slots atomic.Pointer[[]*slot] // published registry; read without locks
+	list  []*slot                 // the registry, written under mu
+	free  []uint32                // indexes of empty slots
+	types map[string]uint32       // canonical signature IDs
+}
+
+// slot holds the current occupant of a registry slot; it is replaced, never
+// modified, so a reader sees function and generation consistently.
+type slot struct {
+	cur atomic.Pointer[occupant]
+}
+
+type occupant struct {
+	f   *Function // nil when the slot is empty
+	gen uint32
 }
 
 // New returns an empty store.
 func New() *Store {
 	s := &Store{types: make(map[string]uint32)}
-	s.funcs.Store(new([]*Function))
+	s.slots.Store(new([]*slot))
 	return s
 }
 
@@ -41,13 +58,59 @@ func New() *Store {
 func (s *Store) Register(fs ...*Function) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	grew := false
 	for _, f := range fs {
 		f.TypeID = s.typeIDLocked(f.Type)
-		s.list = append(s.list, f)
-		f.Handle = uint64(len(s.list))
+		var i uint32
+		var gen uint32
+		if n := len(s.free); n > 0 {
+			i = s.free[n-1]
+			s.free = s.free[:n-1]
+			gen = s.list[i].cur.Load().gen
+		} else {
+			i = uint32(len(s.list))
+			s.list = append(s.list, &slot{})
+			grew = true
+		}
+		s.list[i].cur.Store(&occupant{f: f, gen: gen})
+		f.Handle = uint64(i+1) | uint64(gen)<<32
+		f.refs = 1
 	}
-	list := s.list
-	s.funcs.Store(&list)
+	if grew {
+		list := s.list
+		s.slots.Store(&list)
+	}
+}
+
+// Retain records one more instance using each of fs (an importer).
+func (s *Store) Retain(fs ...*Function) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range fs {
+		if f.Handle != 0 {
+			f.refs++
+		}
+	}
+}
+
+// Release records one instance fewer using each of fs. A function no
+// instance uses leaves the store: its handle resolves to nil from now on,
+// and its slot serves later functions under a new generation.
+func (s *Store) Release(fs ...*Function) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range fs {
+		if f.Handle == 0 {
+			continue
+		}
+		if f.refs--; f.refs > 0 {
+			continue
+		}
+		i, gen := uint32(f.Handle)-1, uint32(f.Handle>>32)
+		s.list[i].cur.Store(&occupant{gen: gen + 1})
+		s.free = append(s.free, i)
+		f.Handle = 0
+	}
 }
 
 // TypeID returns the store-wide ID of a signature: equal signatures have
@@ -75,14 +138,19 @@ func (s *Store) typeIDLocked(t *wasm.FuncType) uint32 {
 	return id
 }
 
-// Func returns the function with handle h, or nil for null or an unknown
-// handle. It takes no lock.
+// Func returns the function with handle h, or nil for null, an unknown
+// handle, or one whose function was released. It takes no lock.
 func (s *Store) Func(h uint64) *Function {
-	list := *s.funcs.Load()
-	if h == 0 || h > uint64(len(list)) {
+	list := *s.slots.Load()
+	i := uint32(h)
+	if i == 0 || int(i) > len(list) {
 		return nil
 	}
-	return list[h-1]
+	o := list[i-1].cur.Load()
+	if o.gen != uint32(h>>32) {
+		return nil
+	}
+	return o.f
 }
 
 // HostFunc is the ABI of functions implemented in Go. stack holds the
@@ -97,7 +165,7 @@ type HostFunc func(ctx context.Context, caller *Instance, stack []uint64) error
 type Function struct {
 	Type     *wasm.FuncType
 	TypeID   uint32 // store-wide signature ID
-	Handle   uint64 // funcref handle, set by Register
+	Handle   uint64 // funcref handle, set by Register; 0 once released
 	Instance *Instance
 	// Index is the function's index in the module's function index space
 	// when the function is defined by Instance's module.
@@ -105,6 +173,8 @@ type Function struct {
 	Host  HostFunc // non-nil for host functions
 	// Module and Name identify a host function in traces.
 	Module, Name string
+
+	refs int // instances using the function; guarded by the store's mutex
 }
 
 // Global is a global instance. Lo holds the value; Hi the upper half of a
