@@ -1,0 +1,144 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/terra-runtime/terra"
+)
+
+// tiers lists terra's execution tiers in the order BenchmarkStartup runs
+// them. Tiers that this build does not provide are skipped, so the list can
+// name tiers before they exist.
+var tiers = []terra.Tier{terra.TierInterp, terra.TierJIT, terra.TierTiered}
+
+// BenchmarkStartup measures how fast terra starts a fresh instance, in every
+// tier of the list tiers, with the measures that Startup describes: decode,
+// compile, instantiate, first-instruction, first-call, warm-call and process
+// (cmd/terra-run in a new process), on a tiny module, the tiny module with a
+// 64 KiB data segment, the 2.5 MB Go hello world and a C hello world. Each
+// sub-benchmark, named measure=M/module=X/impl=terra-TIER, reports p50-ns and
+// p99-ns over its iterations besides ns/op. Decode does not depend on the
+// tier, so it is only measured once, under terra-interp.
+//
+// Run it with few iterations of the slow modules (the Go hello world and the
+// process measure take milliseconds each):
+//
+//	go test -run=NONE -bench='Startup//module=tiny' -benchtime=200x ./bench/
+//	go test -run=NONE -bench='Startup//module=(gohello|c-hello)' -benchtime=20x ./bench/
+//
+// bench/peers runs the same measures on wazero beside terra.
+func BenchmarkStartup(b *testing.B) {
+	var impls []Impl
+	for i, tier := range tiers {
+		impl := TerraImpl(tier)
+		if i > 0 {
+			impl.Decode = nil
+		}
+		impls = append(impls, impl)
+	}
+	Startup(b, "..", impls)
+}
+
+// TestTinyModule checks the modules that the startup benchmarks instantiate:
+// add adds, and the data segment, if any, is in memory.
+func TestTinyModule(t *testing.T) {
+	ctx := context.Background()
+	for _, size := range []int{0, 1, 65536} {
+		rt, err := terra.NewRuntime(terra.Config{})
+		require.NoError(t, err)
+		cm, err := rt.Compile(ctx, TinyModule(size))
+		require.NoError(t, err)
+		inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+		require.NoError(t, err)
+		res, err := inst.ExportedFunction("add").Call(ctx, 2, 3)
+		require.NoError(t, err)
+		require.Equal(t, []uint64{5}, res)
+		res, err = inst.ExportedFunction("add").Call(ctx, 0xFFFFFFFF, 2)
+		require.NoError(t, err)
+		require.Equal(t, []uint64{1}, res, "i32 wraps")
+		mem := inst.Memory("memory")
+		require.NotNil(t, mem)
+		require.Equal(t, uint32(1), mem.Pages())
+		require.NoError(t, inst.Close())
+	}
+	require.Panics(t, func() { TinyModule(65537) })
+}
+
+// TestTinyModuleData checks the data segment's bytes through the harness's
+// own adapter, which the benchmarks use.
+func TestTinyModuleData(t *testing.T) {
+	ctx := context.Background()
+	rt, err := TerraImpl(terra.TierInterp).New(ctx, false)
+	require.NoError(t, err)
+	defer rt.Close(ctx)
+	cm, err := rt.Compile(ctx, TinyModule(65536))
+	require.NoError(t, err)
+	inst, err := cm.Instantiate(ctx)
+	require.NoError(t, err)
+	defer inst.Close(ctx)
+	mem := inst.(terraInstance).inst.Memory("memory")
+	require.NotNil(t, mem)
+	for _, addr := range []uint32{0, 250, 251, 65535} {
+		got, ok := mem.ReadUint8(addr)
+		require.True(t, ok, "address %d", addr)
+		require.Equal(t, byte(addr%251+1), got, "address %d", addr)
+	}
+}
+
+// TestTerraImplWASI checks that the Go hello world instantiates with the
+// adapter's WASI, and that unavailable tiers report ErrTierUnavailable,
+// which BenchmarkStartup skips on.
+func TestTerraImplWASI(t *testing.T) {
+	ctx := context.Background()
+	rt, err := TerraImpl(terra.TierInterp).New(ctx, true)
+	require.NoError(t, err)
+	defer rt.Close(ctx)
+	data, err := os.ReadFile(gohelloPath)
+	require.NoError(t, err)
+	cm, err := rt.Compile(ctx, data)
+	require.NoError(t, err)
+	for range 2 {
+		inst, err := cm.Instantiate(ctx)
+		require.NoError(t, err)
+		require.NotNil(t, inst.Func("_start"))
+		require.NoError(t, inst.Close(ctx))
+	}
+	for _, tier := range tiers {
+		_, err := TerraImpl(tier).New(ctx, true)
+		if err != nil {
+			require.True(t, errors.Is(err, terra.ErrTierUnavailable), "%v", err)
+		}
+	}
+}
+
+// TestLatencies checks the nearest-rank percentiles.
+func TestLatencies(t *testing.T) {
+	var l Latencies
+	require.Zero(t, l.Percentile(50))
+	for i := 100; i >= 1; i-- {
+		l.Add(time.Duration(i))
+	}
+	require.Equal(t, 100, l.Len())
+	require.Equal(t, time.Duration(50), l.Percentile(50))
+	require.Equal(t, time.Duration(99), l.Percentile(99))
+	require.Equal(t, time.Duration(100), l.Percentile(100))
+	require.Equal(t, time.Duration(1), l.Percentile(0.1))
+
+	var one Latencies
+	one.Add(7)
+	require.Equal(t, time.Duration(7), one.Percentile(50))
+	require.Equal(t, time.Duration(7), one.Percentile(99))
+
+	var three Latencies
+	for _, d := range []time.Duration{30, 10, 20} {
+		three.Add(d)
+	}
+	require.Equal(t, time.Duration(20), three.Percentile(50))
+	require.Equal(t, time.Duration(30), three.Percentile(99))
+}
