@@ -41,4 +41,10 @@ var All = []Kernel{
 	{Name: "sha256", Arg: 20000, Want: 0x91f3d8823e7072a1},     // i32 arithmetic, logic and rotates
 	{Name: "quicksort", Arg: 200000, Want: 0xc5c5d50f8bbe3558}, // i32 compares, data-dependent branches
 	{Name: "bytecode", Arg: 300000, Want: 0xa895bf27},          // br_table dispatch
+	{Name: "fannkuch", Arg: 9, Want: 0x21b50000001e},           // small-array loads, stores and swaps
+	{Name: "mandelbrot", Arg: 500, Want: 0x18432005d1d66},      // a tight f64 loop
+	{Name: "memcopy", Arg: 100, Want: 0x62f6c2433c90128a},      // i64 copy loop, memory bandwidth
+	{Name: "memfill", Arg: 200, Want: 0x4d7e43f9e809d2c},       // i64 store loop
+	{Name: "strided", Arg: 30, Want: 0x64b723918e84efa1},       // loads and stores with little locality
+	{Name: "indirect", Arg: 5000000, Want: 0x3b551a1c},         // call_indirect, unpredictable targets
 }

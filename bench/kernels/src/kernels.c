@@ -447,3 +447,218 @@ KERNEL(bytecode) uint32_t bytecode(uint32_t n) {
 		}
 	}
 }
+
+// ----------------------------------------------------------- fannkuch
+
+#define FK_MAX 12
+
+// fannkuch is the fannkuch-redux benchmark of the Computer Language
+// Benchmarks Game for permutations of n elements (n is capped at FK_MAX):
+// for every permutation, in the order the benchmark generates them, it
+// counts the prefix reversals ("pancake flips") that bring 1 to the front.
+// It returns the benchmark's checksum (the alternating sum of the flip
+// counts) in the high 32 bits and the largest flip count in the low ones:
+// small-array loads and stores, swaps, and short data-dependent loops.
+KERNEL(fannkuch) uint64_t fannkuch(uint32_t n) {
+	if (n > FK_MAX) {
+		n = FK_MAX;
+	}
+	if (n < 1) {
+		return 0;
+	}
+	int32_t perm[FK_MAX], perm1[FK_MAX], count[FK_MAX];
+	for (uint32_t i = 0; i < n; i++) {
+		perm1[i] = (int32_t)i;
+	}
+	int32_t checksum = 0, max_flips = 0, perm_count = 0;
+	uint32_t r = n;
+	for (;;) {
+		for (; r != 1; r--) {
+			count[r - 1] = (int32_t)r;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			perm[i] = perm1[i];
+		}
+		int32_t flips = 0;
+		for (int32_t k = perm[0]; k != 0; k = perm[0]) {
+			for (int32_t i = 0, j = k; i < j; i++, j--) {
+				int32_t t = perm[i];
+				perm[i] = perm[j];
+				perm[j] = t;
+			}
+			flips++;
+		}
+		if (flips > max_flips) {
+			max_flips = flips;
+		}
+		checksum += perm_count % 2 == 0 ? flips : -flips;
+		// Advance to the next permutation: rotate the first r+1 elements
+		// left by one until a counter does not wrap.
+		for (;;) {
+			if (r == n) {
+				return (uint64_t)(uint32_t)checksum << 32 | (uint32_t)max_flips;
+			}
+			int32_t p0 = perm1[0];
+			for (uint32_t i = 0; i < r; i++) {
+				perm1[i] = perm1[i + 1];
+			}
+			perm1[r] = p0;
+			if (--count[r] > 0) {
+				break;
+			}
+			r++;
+		}
+		perm_count++;
+	}
+}
+
+// --------------------------------------------------------- mandelbrot
+
+#define MANDEL_ITER 50
+
+// mandelbrot computes the Mandelbrot set on a size×size grid over
+// [-1.5, 0.5] × [-1, 1], iterating each point up to MANDEL_ITER times, and
+// returns the number of points in the set in the high 32 bits and the sum
+// of all iteration counts in the low ones: a tight f64 loop of multiplies,
+// adds and compares.
+KERNEL(mandelbrot) uint64_t mandelbrot(uint32_t size) {
+	uint32_t inside = 0, iters = 0;
+	double scale = size ? 2.0 / (double)size : 0.0;
+	for (uint32_t y = 0; y < size; y++) {
+		double ci = (double)y * scale - 1.0;
+		for (uint32_t x = 0; x < size; x++) {
+			double cr = (double)x * scale - 1.5;
+			double zr = 0.0, zi = 0.0, zr2 = 0.0, zi2 = 0.0;
+			uint32_t i = 0;
+			for (; i < MANDEL_ITER && zr2 + zi2 <= 4.0; i++) {
+				zi = 2.0 * zr * zi + ci;
+				zr = zr2 - zi2 + cr;
+				zr2 = zr * zr;
+				zi2 = zi * zi;
+			}
+			iters += i;
+			inside += i == MANDEL_ITER;
+		}
+	}
+	return (uint64_t)inside << 32 | iters;
+}
+
+// ------------------------------------------------------------- memory
+
+// The memory kernels work on two static buffers of MEM_WORDS 64-bit words
+// (2 MiB each), larger than typical L2 caches. They are plain C loops: the
+// default wasm32 target has no bulk-memory instructions, so the module
+// runs them as i64 loads and stores, while the native build may turn them
+// into calls of libc's memcpy and memset, as a C compiler would.
+
+#define MEM_WORDS (1u << 18)
+#define MEM_MASK (MEM_WORDS - 1)
+
+static uint64_t mem_a[MEM_WORDS];
+static uint64_t mem_b[MEM_WORDS];
+
+// mem_init fills mem_a from a linear congruential generator and clears
+// mem_b.
+static void mem_init(void) {
+	uint64_t x = 88172645463325252ull;
+	for (uint32_t i = 0; i < MEM_WORDS; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		mem_a[i] = x;
+		mem_b[i] = 0;
+	}
+}
+
+// mem_sum returns a position-weighted sum of both buffers.
+static uint64_t mem_sum(void) {
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < MEM_WORDS; i++) {
+		sum += (mem_a[i] ^ mem_b[i]) * (i + 1);
+	}
+	return sum;
+}
+
+// memcopy copies the 2 MiB of mem_a to mem_b the given number of times,
+// changing one word of mem_a between rounds (from mem_b, so that no round
+// can be skipped), and returns a sum over both buffers: a copy loop of i64
+// loads and stores, bound by memory bandwidth.
+KERNEL(memcopy) uint64_t memcopy(uint32_t rounds) {
+	mem_init();
+	for (uint32_t r = 0; r < rounds; r++) {
+		for (uint32_t i = 0; i < MEM_WORDS; i++) {
+			mem_b[i] = mem_a[i];
+		}
+		mem_a[(r * 7919u) & MEM_MASK] ^= mem_b[(r * 104729u) & MEM_MASK] + r;
+	}
+	return mem_sum();
+}
+
+// memfill fills the 2 MiB of mem_b the given number of times, with a
+// different byte value each round, and after each fill adds one of its
+// words into mem_a; it returns a sum over both buffers: a store-only loop
+// of i64 stores.
+KERNEL(memfill) uint64_t memfill(uint32_t rounds) {
+	mem_init();
+	for (uint32_t r = 0; r < rounds; r++) {
+		uint64_t v = (uint64_t)(uint8_t)(r * 37u + 1u) * 0x0101010101010101ull;
+		for (uint32_t i = 0; i < MEM_WORDS; i++) {
+			mem_b[i] = v;
+		}
+		mem_a[(r * 7919u) & MEM_MASK] += mem_b[(r * 104729u) & MEM_MASK];
+	}
+	return mem_sum();
+}
+
+// STRIDE_WORDS is the step of strided, in words: 4 KiB plus a cache line
+// plus a word (4,168 bytes), so that consecutive accesses fall on different
+// pages and cache sets. It is odd, so the walk visits every word of the
+// buffer once per pass.
+#define STRIDE_WORDS (512u + 8u + 1u)
+
+// strided walks mem_a the given number of passes, each visiting every word
+// once in steps of STRIDE_WORDS words (modulo the buffer's size), adding to
+// each word the value before it in the walk, and returns a sum over the
+// buffers: loads and stores with little locality, bound by cache and TLB
+// misses, plus a dependency from each access to the next.
+KERNEL(strided) uint64_t strided(uint32_t passes) {
+	mem_init();
+	uint64_t carry = 0;
+	for (uint32_t p = 0; p < passes; p++) {
+		uint32_t j = p & MEM_MASK;
+		for (uint32_t i = 0; i < MEM_WORDS; i++) {
+			carry = mem_a[j] += carry >> 1;
+			j = (j + STRIDE_WORDS) & MEM_MASK;
+		}
+	}
+	return mem_sum() ^ carry;
+}
+
+// ----------------------------------------------------------- indirect
+
+// The ind_* functions are small steps of a hash, called only through
+// ind_table, so that every call is a call_indirect in WebAssembly and an
+// indirect call natively.
+static uint32_t ind_add(uint32_t x) { return x + 0x9e3779b9u; }
+static uint32_t ind_xor(uint32_t x) { return x ^ (x >> 15); }
+static uint32_t ind_mul(uint32_t x) { return x * 0x85ebca6bu; }
+static uint32_t ind_rot(uint32_t x) { return (x << 13) | (x >> 19); }
+static uint32_t ind_sub(uint32_t x) { return 0x7feb352du - x; }
+static uint32_t ind_shl(uint32_t x) { return x ^ (x << 7); }
+static uint32_t ind_not(uint32_t x) { return ~x + 3u; }
+static uint32_t ind_mix(uint32_t x) { return (x ^ 0xc2b2ae35u) * 5u; }
+
+// ind_table is writable, not const, so that the compiler cannot resolve a
+// call through it to its target.
+static uint32_t (*ind_table[8])(uint32_t) = {
+	ind_add, ind_xor, ind_mul, ind_rot, ind_sub, ind_shl, ind_not, ind_mix,
+};
+
+// indirect makes n calls through ind_table, each choosing its target from
+// the current value, and returns the value: call_indirect with its type
+// check, and unpredictable call targets.
+KERNEL(indirect) uint32_t indirect(uint32_t n) {
+	uint32_t x = 1;
+	for (uint32_t i = 0; i < n; i++) {
+		x = ind_table[(x >> 7) & 7](x) + i;
+	}
+	return x;
+}

@@ -26,6 +26,12 @@ int64_t nbody(uint32_t steps);
 uint64_t sha256(uint32_t blocks);
 uint64_t quicksort(uint32_t n);
 uint32_t bytecode(uint32_t n);
+uint64_t fannkuch(uint32_t n);
+uint64_t mandelbrot(uint32_t size);
+uint64_t memcopy(uint32_t rounds);
+uint64_t memfill(uint32_t rounds);
+uint64_t strided(uint32_t passes);
+uint32_t indirect(uint32_t n);
 */
 import "C"
 
@@ -35,11 +41,17 @@ import "C"
 //
 // The kernels work in static arrays, so at most one may run at a time.
 var Kernels = map[string]func(arg uint32) uint64{
-	"fib":       func(n uint32) uint64 { return uint64(C.fib(C.uint32_t(n))) },
-	"sieve":     func(n uint32) uint64 { return uint64(C.sieve(C.uint32_t(n))) },
-	"matmul":    func(n uint32) uint64 { return uint64(C.matmul(C.uint32_t(n))) },
-	"nbody":     func(n uint32) uint64 { return uint64(C.nbody(C.uint32_t(n))) },
-	"sha256":    func(n uint32) uint64 { return uint64(C.sha256(C.uint32_t(n))) },
-	"quicksort": func(n uint32) uint64 { return uint64(C.quicksort(C.uint32_t(n))) },
-	"bytecode":  func(n uint32) uint64 { return uint64(C.bytecode(C.uint32_t(n))) },
+	"fib":        func(n uint32) uint64 { return uint64(C.fib(C.uint32_t(n))) },
+	"sieve":      func(n uint32) uint64 { return uint64(C.sieve(C.uint32_t(n))) },
+	"matmul":     func(n uint32) uint64 { return uint64(C.matmul(C.uint32_t(n))) },
+	"nbody":      func(n uint32) uint64 { return uint64(C.nbody(C.uint32_t(n))) },
+	"sha256":     func(n uint32) uint64 { return uint64(C.sha256(C.uint32_t(n))) },
+	"quicksort":  func(n uint32) uint64 { return uint64(C.quicksort(C.uint32_t(n))) },
+	"bytecode":   func(n uint32) uint64 { return uint64(C.bytecode(C.uint32_t(n))) },
+	"fannkuch":   func(n uint32) uint64 { return uint64(C.fannkuch(C.uint32_t(n))) },
+	"mandelbrot": func(n uint32) uint64 { return uint64(C.mandelbrot(C.uint32_t(n))) },
+	"memcopy":    func(n uint32) uint64 { return uint64(C.memcopy(C.uint32_t(n))) },
+	"memfill":    func(n uint32) uint64 { return uint64(C.memfill(C.uint32_t(n))) },
+	"strided":    func(n uint32) uint64 { return uint64(C.strided(C.uint32_t(n))) },
+	"indirect":   func(n uint32) uint64 { return uint64(C.indirect(C.uint32_t(n))) },
 }

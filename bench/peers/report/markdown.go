@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// markdown renders the report as report.md: the setup, then for each kind
+// of workload a table of medians (with p99s) and a table of ratios to the
+// baseline, with geometric means.
+func (r *report) markdown() string {
+	var b strings.Builder
+	base := r.Impls[0]
+	fmt.Fprintf(&b, "# terra benchmark report\n\n")
+	fmt.Fprintf(&b, "Generated %s by `cd bench/peers && go run ./report -count %d` (%s, %s, %d CPUs). ",
+		r.Generated.Format("2006-01-02 15:04 UTC"), r.Count, r.GoVersion, r.Platform, r.CPUs)
+	fmt.Fprintf(&b, "Each cell is the median of %d timed runs, with the p99 (nearest rank: the slowest run "+
+		"when there are fewer than 100) in parentheses; every run's checksum was checked. Raw timings are in "+
+		"`report.json`. Compare ratios from one run, not absolute times across machines or runs.\n\n", r.Count)
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "- %s\n", n)
+	}
+	if len(r.Notes) > 0 {
+		b.WriteString("\n")
+	}
+
+	sections := []struct {
+		k            kind
+		title, intro string
+		chart        string
+	}{
+		{kindKernel, "Compute kernels",
+			"C functions from `bench/kernels/src/kernels.c`, built to wasm by clang -O2 (no bulk memory, no SIMD) " +
+				"and natively by gcc -O2 through cgo. Each is instantiated once and called once untimed before the " +
+				"timed calls; the argument is the size or iteration count.", "kernels.svg"},
+		{kindProgram, "WASI programs",
+			"Programs from `bench/workloads` run through `_start` with the size as `argv[1]`; every timed run " +
+				"instantiates the compiled module and its WASI host anew, so it includes the guest's start-up " +
+				"(the Go runtime's, for the Go programs).", "programs.svg"},
+	}
+	for _, s := range sections {
+		names := r.workloads(s.k)
+		if len(names) == 0 {
+			continue
+		}
+		var cols []string
+		for _, impl := range r.Impls {
+			for _, n := range names {
+				if _, ok := r.lookup(n, impl); ok {
+					cols = append(cols, impl)
+					break
+				}
+			}
+		}
+		fmt.Fprintf(&b, "## %s\n\n%s\n\n![%s](%s)\n\n", s.title, s.intro, s.title, s.chart)
+
+		fmt.Fprintf(&b, "| workload | arg | %s |\n|---|---:|%s\n", strings.Join(cols, " | "), strings.Repeat("---:|", len(cols)))
+		for _, n := range names {
+			res, _ := r.lookup(n, base)
+			fmt.Fprintf(&b, "| %s | %d |", n, res.Arg)
+			for _, impl := range cols {
+				if res, ok := r.lookup(n, impl); ok {
+					fmt.Fprintf(&b, " %s (%s) |", durationText(res.Median), durationText(res.P99))
+				} else {
+					b.WriteString(" – |")
+				}
+			}
+			b.WriteString("\n")
+		}
+
+		var peers []comparison
+		for _, impl := range cols[1:] {
+			if c, ok := r.comparison(impl, s.k); ok {
+				peers = append(peers, c)
+			}
+		}
+		if len(peers) == 0 {
+			b.WriteString("\n")
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s compared with each peer (ratio of medians, peer over %s):\n\n| workload |", base, base)
+		for _, c := range peers {
+			fmt.Fprintf(&b, " vs %s |", c.Impl)
+		}
+		fmt.Fprintf(&b, "\n|---|%s\n", strings.Repeat("---:|", len(peers)))
+		for _, n := range names {
+			fmt.Fprintf(&b, "| %s |", n)
+			for _, c := range peers {
+				if x, ok := c.Ratios[n]; ok {
+					fmt.Fprintf(&b, " %s |", ratioText(x))
+				} else {
+					b.WriteString(" – |")
+				}
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("| **geometric mean** |")
+		for _, c := range peers {
+			fmt.Fprintf(&b, " **%s** |", ratioText(c.Geomean))
+		}
+		b.WriteString("\n\n")
+	}
+	return b.String()
+}
