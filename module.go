@@ -2,6 +2,7 @@ package terra
 
 import (
 	"github.com/terra-runtime/terra/interp"
+	"github.com/terra-runtime/terra/store"
 	"github.com/terra-runtime/terra/wasm"
 )
 
@@ -12,7 +13,8 @@ type CompiledModule struct {
 	rt     *Runtime
 	module *wasm.Module // nil for a host module
 	code   *interp.Code
-	host   *hostModule // nil for a WebAssembly module
+	image  *store.Image // the data segments applied at once, when possible
+	host   *hostModule  // nil for a WebAssembly module
 }
 
 // ExternType is the type of an import or export: its kind and the type

@@ -197,7 +197,7 @@ func (r *Runtime) CompileModule(m *wasm.Module) (*CompiledModule, error) {
 }
 
 func (r *Runtime) newCompiled(m *wasm.Module) *CompiledModule {
-	return &CompiledModule{rt: r, module: m, code: interp.NewCode(m)}
+	return &CompiledModule{rt: r, module: m, code: interp.NewCode(m), image: store.NewImage(m)}
 }
 
 // InstanceConfig configures one instantiation.
@@ -247,7 +247,7 @@ func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg Insta
 		inst.inst, err = r.instantiateHost(cm.host, cfg.Name)
 	} else {
 		inst.inst, err = store.Instantiate(ctx, r.store, cm.module, resolver{r, cfg.Imports}, cm.code,
-			r.engine.Call, store.Options{Name: cfg.Name, MemoryLimitPages: r.memLimit})
+			r.engine.Call, store.Options{Name: cfg.Name, MemoryLimitPages: r.memLimit, Image: cm.image})
 	}
 	if err != nil {
 		inst = nil

@@ -37,13 +37,13 @@ func rare(in *inst, fr []uint64, fn *function, inst *store.Instance, mem []byte)
 		mem = inst.Memories[0].Bytes
 	case opMemoryInit:
 		d, s, n := uint32(fr[in.b]), uint32(fr[in.b+1]), uint32(fr[in.b+2])
-		seg := inst.Datas[in.c]
+		seg := inst.Data(in.c)
 		if !inBounds(s, n, len(seg)) || !inBounds(d, n, len(mem)) {
 			return store.TrapMemoryOutOfBounds, mem
 		}
 		copy(mem[d:], seg[s:s+n])
 	case opDataDrop:
-		inst.Datas[in.c] = nil
+		inst.DropData(in.c)
 	case opMemoryCopy:
 		d, s, n := uint32(fr[in.b]), uint32(fr[in.b+1]), uint32(fr[in.b+2])
 		if !inBounds(s, n, len(mem)) || !inBounds(d, n, len(mem)) {

@@ -23,6 +23,9 @@ type Options struct {
 	// pages: a larger minimum fails instantiation with ErrMemoryLimit and
 	// growth stops there. Zero means no limit beyond the module's own.
 	MemoryLimitPages uint32
+	// Image, if not nil, is NewImage of the module: the data segments
+	// applied at once.
+	Image *Image
 	// TableLimit bounds every table the instance defines, in elements:
 	// a larger minimum fails instantiation with ErrTableLimit and
 	// table.grow fails beyond it. Zero means DefaultTableLimit.
@@ -95,7 +98,7 @@ func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver
 	inst.evalSegments()
 	var err error
 	if m.Features.Has(wasm.FeatureBulkMemory) {
-		err = inst.initSegments()
+		err = inst.initSegments(opts.Image)
 	} else {
 		err = inst.initSegments1()
 	}
@@ -283,15 +286,12 @@ func (inst *Instance) evalSegments() {
 		}
 		inst.Elems[i] = refs
 	}
-	inst.Datas = make([][]byte, len(m.Data))
-	for i := range m.Data {
-		inst.Datas[i] = m.Data[i].Init
-	}
+	inst.dropped = make([]uint64, (len(m.Data)+63)/64)
 }
 
 // initSegments applies the active segments with the semantics of
 // table.init and memory.init followed by elem.drop and data.drop.
-func (inst *Instance) initSegments() error {
+func (inst *Instance) initSegments(img *Image) error {
 	m := inst.Module
 	for i := range m.Elems {
 		seg := &m.Elems[i]
@@ -306,6 +306,17 @@ func (inst *Instance) initSegments() error {
 		copy(t.Elems[off:], inst.Elems[i])
 		inst.Elems[i] = nil
 	}
+	if img != nil {
+		// Every active segment fits in the fresh memory (NewImage checked),
+		// so applying them in order is the same as copying the image.
+		copy(inst.Memories[0].Bytes, img.bytes)
+		for i := range m.Data {
+			if m.Data[i].Mode == wasm.SegmentActive {
+				inst.DropData(uint32(i))
+			}
+		}
+		return nil
+	}
 	for i := range m.Data {
 		seg := &m.Data[i]
 		if seg.Mode != wasm.SegmentActive {
@@ -317,7 +328,7 @@ func (inst *Instance) initSegments() error {
 			return &Trap{Kind: TrapMemoryOutOfBounds}
 		}
 		copy(mem.Bytes[off:], seg.Init)
-		inst.Datas[i] = nil
+		inst.DropData(uint32(i))
 	}
 	return nil
 }
@@ -348,7 +359,7 @@ func (inst *Instance) initSegments1() error {
 	}
 	for i := range m.Data {
 		copy(inst.Memories[m.Data[i].Memory].Bytes[dataOffsets[i]:], m.Data[i].Init)
-		inst.Datas[i] = nil
+		inst.DropData(uint32(i))
 	}
 	return nil
 }

@@ -333,7 +333,7 @@ func TestSegmentsThatFit(t *testing.T) {
 		require.Equal(t, "\x00ab\x00", string(e.memory.Bytes[:4]))
 		require.Equal(t, byte('z'), e.memory.Bytes[wasm.PageSize-1])
 		require.Equal(t, [][]uint64{nil, nil}, inst.Elems, "active segments are dropped")
-		require.Equal(t, [][]byte{nil, nil, nil}, inst.Datas)
+		require.Equal(t, [][]byte{nil, nil, nil}, datas(inst))
 	}
 }
 
@@ -412,7 +412,7 @@ func TestSegmentModes(t *testing.T) {
 	require.NoError(t, err)
 	h := inst.Funcs[0].Handle
 	require.Equal(t, [][]uint64{{h, h}, nil, nil, {0, h}}, inst.Elems)
-	require.Equal(t, [][]byte{[]byte("passive"), nil}, inst.Datas)
+	require.Equal(t, [][]byte{[]byte("passive"), nil}, datas(inst))
 	require.Equal(t, []uint64{h, 0}, e.table.Elems)
 }
 
@@ -521,4 +521,51 @@ func TestImportersKeepFunctionsRegistered(t *testing.T) {
 	require.Same(t, f, s.Func(h), "still imported")
 	s.Release(f)
 	require.Nil(t, s.Func(h))
+}
+
+func TestImageMatchesSegmentByApplication(t *testing.T) {
+	seg := func(off int32, b ...byte) []byte {
+		return wt.Cat([]byte{0}, i32(off), wt.ULEB(uint64(len(b))), b)
+	}
+	data := wt.Module(
+		wt.Section(wt.SecMemory, wt.Vec(limits(1, -1))),
+		wt.Section(wt.SecData, wt.Vec(
+			seg(10, 1, 2, 3, 4),
+			seg(12, 9, 9), // overlaps the first: applied later, it wins
+			wt.Cat([]byte{1}, wt.ULEB(2), []byte{7, 7}), // passive: stays for memory.init
+			seg(65530, 5, 5, 5, 5, 5, 5),
+		)),
+	)
+	m, err := wasm.Parse(data, wasm.Features2_0)
+	require.NoError(t, err)
+	img := store.NewImage(m)
+	require.NotNil(t, img)
+	with, err := store.Instantiate(context.Background(), store.New(), m, nil, nil, nil, store.Options{Image: img})
+	require.NoError(t, err)
+	without, err := store.Instantiate(context.Background(), store.New(), m, nil, nil, nil, store.Options{})
+	require.NoError(t, err)
+	require.Equal(t, without.Memories[0].Bytes, with.Memories[0].Bytes)
+	require.Equal(t, []byte{1, 2, 9, 9}, with.Memories[0].Bytes[10:14])
+	require.Equal(t, datas(without), datas(with))
+	require.Equal(t, []byte{7, 7}, with.Data(2), "the passive segment is kept")
+
+	// Cases the image cannot cover fall back to applying segments.
+	outOfRange := wt.Module(wt.Section(wt.SecMemory, wt.Vec(limits(1, -1))),
+		wt.Section(wt.SecData, wt.Vec(seg(65535, 1, 2))))
+	m, err = wasm.Parse(outOfRange, wasm.Features2_0)
+	require.NoError(t, err)
+	require.Nil(t, store.NewImage(m), "a segment that does not fit must trap at instantiation")
+	v1, err := wasm.Parse(data, wasm.Features1_0)
+	if err == nil {
+		require.Nil(t, store.NewImage(v1), "1.0 checks every segment before writing")
+	}
+}
+
+// datas lists the bytes of every data segment of inst, nil for dropped ones.
+func datas(inst *store.Instance) [][]byte {
+	d := make([][]byte, len(inst.Module.Data))
+	for i := range d {
+		d[i] = inst.Data(uint32(i))
+	}
+	return d
 }

@@ -301,9 +301,12 @@ type Instance struct {
 	Globals  []*Global
 
 	// Elems holds each element segment's references until it is dropped
-	// (nil then); Datas each data segment's bytes likewise.
+	// (nil then).
 	Elems [][]uint64
-	Datas [][]byte
+	// dropped marks the data segments dropped (by data.drop or by being
+	// applied as active segments): one bit each, since compilers emit tens
+	// of thousands of segments and most instances never look at them again.
+	dropped []uint64
 
 	Exports map[string]Extern
 
@@ -311,3 +314,14 @@ type Instance struct {
 	// all instances of it (for the interpreter, *interp.Code).
 	Code any
 }
+
+// Data returns data segment i's bytes, or nil once it is dropped.
+func (inst *Instance) Data(i uint32) []byte {
+	if inst.dropped[i/64]&(1<<(i%64)) != 0 {
+		return nil
+	}
+	return inst.Module.Data[i].Init
+}
+
+// DropData drops data segment i.
+func (inst *Instance) DropData(i uint32) { inst.dropped[i/64] |= 1 << (i % 64) }
