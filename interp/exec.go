@@ -312,6 +312,22 @@ loop:
 			*at(frp, in.a) = u32f(f32(*at(frp, in.b)) + f32(*at(frp, in.c)))
 		case op(wasm.OpF32Mul):
 			*at(frp, in.a) = u32f(f32(*at(frp, in.b)) * f32(*at(frp, in.c)))
+		case opF64AddImm:
+			*at(frp, in.a) = u64f(f64(*at(frp, in.b)) + f64(in.imm))
+		case opF64SubImm:
+			*at(frp, in.a) = u64f(f64(*at(frp, in.b)) - f64(in.imm))
+		case opF64MulImm:
+			*at(frp, in.a) = u64f(f64(*at(frp, in.b)) * f64(in.imm))
+		case opF64DivImm:
+			*at(frp, in.a) = u64f(f64(*at(frp, in.b)) / f64(in.imm))
+		case opF32AddImm:
+			*at(frp, in.a) = u32f(f32(*at(frp, in.b)) + f32(in.imm))
+		case opF32SubImm:
+			*at(frp, in.a) = u32f(f32(*at(frp, in.b)) - f32(in.imm))
+		case opF32MulImm:
+			*at(frp, in.a) = u32f(f32(*at(frp, in.b)) * f32(in.imm))
+		case opF32DivImm:
+			*at(frp, in.a) = u32f(f32(*at(frp, in.b)) / f32(in.imm))
 		case immI32Add:
 			*at(frp, in.a) = uint64(uint32(*at(frp, in.b)) + uint32(in.imm))
 		case immI32Sub:
@@ -327,70 +343,70 @@ loop:
 		case immI64And:
 			*at(frp, in.a) = *at(frp, in.b) & in.imm
 		case op(wasm.OpI32Load):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea+4 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			*at(frp, in.a) = uint64(binary.LittleEndian.Uint32(mem[ea:]))
 		case op(wasm.OpI64Load):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea+8 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			*at(frp, in.a) = binary.LittleEndian.Uint64(mem[ea:])
 		case op(wasm.OpI32Store):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea+4 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			binary.LittleEndian.PutUint32(mem[ea:], uint32(*at(frp, in.a)))
 		case op(wasm.OpI64Store):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea+8 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			binary.LittleEndian.PutUint64(mem[ea:], *at(frp, in.a))
 		case op(wasm.OpF64Load):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea+8 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			*at(frp, in.a) = binary.LittleEndian.Uint64(mem[ea:])
 		case op(wasm.OpF64Store):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea+8 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			binary.LittleEndian.PutUint64(mem[ea:], *at(frp, in.a))
 		case op(wasm.OpF32Load):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea+4 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			*at(frp, in.a) = uint64(binary.LittleEndian.Uint32(mem[ea:]))
 		case op(wasm.OpF32Store):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea+4 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			binary.LittleEndian.PutUint32(mem[ea:], uint32(*at(frp, in.a)))
 		case op(wasm.OpI32Load8S):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea >= uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			*at(frp, in.a) = uint64(uint32(int32(int8(mem[ea]))))
 		case op(wasm.OpI32Load16U):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea+2 > uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
@@ -433,14 +449,14 @@ loop:
 		case immI64Mul:
 			*at(frp, in.a) = *at(frp, in.b) * in.imm
 		case op(wasm.OpI32Load8U):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea >= uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
 			}
 			*at(frp, in.a) = uint64(mem[ea])
 		case op(wasm.OpI32Store8):
-			ea := uint64(uint32(*at(frp, in.b))) + in.imm
+			ea := uint64(uint32(*at(frp, in.b))+in.c) + in.imm
 			if ea >= uint64(len(mem)) {
 				trap = store.TrapMemoryOutOfBounds
 				break loop
@@ -565,7 +581,7 @@ func (m *machine) leave() int {
 
 // memoryAccess executes a scalar load or store.
 func memoryAccess(in *inst, fr []uint64, mem []byte) store.TrapKind {
-	ea := uint64(uint32(fr[in.b])) + in.imm
+	ea := uint64(uint32(fr[in.b])+in.c) + in.imm
 	size := uint64(accessSize[in.op-0x28])
 	if ea+size > uint64(len(mem)) {
 		return store.TrapMemoryOutOfBounds

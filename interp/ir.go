@@ -8,7 +8,10 @@ import "github.com/terra-runtime/terra/wasm"
 // the dispatch switch is dense and compiles to a jump table.
 type op = uint8
 
-// Operands a, b, c are frame slots unless noted; imm is an immediate.
+// Operands a, b, c are frame slots unless noted; imm is an immediate. Scalar
+// loads and stores (0x28-0x3E) take a (the value), b (the address), c (a
+// 32-bit addend, added to the address with wrap-around) and imm (the
+// offset).
 const (
 	opUnreachable op = 0x00
 	opNop         op = 0x01
@@ -52,9 +55,19 @@ const (
 	opV128Lane    op = 0x26 // load/store lane: a vector, b address, c offset, imm sub | lane<<8
 	opV128Const   op = 0x27 // a, a+1 <- imm, c|b<<32 (hi)
 	opBrCmp       op = 0x3F // a: target if compare(imm&0xFF; b, c) differs from imm&negate
-	opSIMD        op = 0xD3 // a <- simd op imm on b (and c); see exec
-	opSIMDShuf    op = 0xD4 // a <- shuffle(b, c, lanes in function.consts[imm])
-	opSIMDTern    op = 0xD5 // a <- bitselect(b, c, imm as slot)
+	// Float arithmetic with a constant right operand (its bits in imm):
+	// a <- b op imm.
+	opF64AddImm op = 0xC5
+	opF64SubImm op = 0xC6
+	opF64MulImm op = 0xC7
+	opF64DivImm op = 0xC8
+	opF32AddImm op = 0xC9
+	opF32SubImm op = 0xCA
+	opF32MulImm op = 0xCB
+	opF32DivImm op = 0xCC
+	opSIMD      op = 0xD3 // a <- simd op imm on b (and c); see exec
+	opSIMDShuf  op = 0xD4 // a <- shuffle(b, c, lanes in function.consts[imm])
+	opSIMDTern  op = 0xD5 // a <- bitselect(b, c, imm as slot)
 )
 
 // Flags in the immediate of conditional branches.
@@ -107,6 +120,12 @@ const (
 	immI64Shl  op = 0xF9
 	immI64ShrU op = 0xFB
 )
+
+// floatImm maps float arithmetic to its form with a constant right operand.
+var floatImm = map[wasm.Opcode]op{
+	wasm.OpF64Add: opF64AddImm, wasm.OpF64Sub: opF64SubImm, wasm.OpF64Mul: opF64MulImm, wasm.OpF64Div: opF64DivImm,
+	wasm.OpF32Add: opF32AddImm, wasm.OpF32Sub: opF32SubImm, wasm.OpF32Mul: opF32MulImm, wasm.OpF32Div: opF32DivImm,
+}
 
 // fusable reports whether a compare can fuse into the branch that tests it:
 // register compares, eqz, and i32 compares with a constant (which fits in c).

@@ -109,7 +109,7 @@ func verifySlots(fn *function) error {
 		switch o := in.op; {
 		case o >= 0x45 && o <= 0xC4:
 			add(in.a, in.b, in.c)
-		case o >= immFirst:
+		case o >= immFirst, o >= opF64AddImm && o <= opF32DivImm:
 			add(in.a, in.b)
 		case o >= 0x28 && o <= 0x3E:
 			add(in.a, in.b)
@@ -692,6 +692,11 @@ func (l *lowerer) numeric(op wasm.Opcode) {
 			l.result(inst{op: io, b: a.slot, imm: b.val}, results[0])
 			return
 		}
+		if fo, ok := floatImm[op]; ok && b.konst {
+			a := l.pop()
+			l.result(inst{op: fo, b: a.slot, imm: b.val}, results[0])
+			return
+		}
 		l.stack = append(l.stack, b)
 		b = l.pop()
 		a := l.pop()
@@ -755,12 +760,45 @@ func (l *lowerer) memoryAccess(op wasm.Opcode) {
 	off := l.memarg()
 	_, results, _ := op.Signature()
 	if len(results) == 1 {
-		addr := l.pop()
-		l.result(inst{op: byte(op), b: addr.slot, imm: off}, results[0])
+		base, add := l.address(len(l.stack) - 1)
+		l.pop()
+		l.result(inst{op: byte(op), b: base, c: add, imm: off}, results[0])
 		return
 	}
-	v, addr := l.pop(), l.pop()
-	l.emit(inst{op: byte(op), a: v.slot, b: addr.slot, imm: off})
+	base, add := l.address(len(l.stack) - 2)
+	v := l.pop()
+	l.pop()
+	l.emit(inst{op: byte(op), a: v.slot, b: base, c: add, imm: off})
+}
+
+// address returns the base slot and 32-bit addend of the address operand at
+// stack index i of a memory access. An address computed by an i32.add of a
+// constant just before (common: a base plus a field or array offset) is
+// folded into the access, which adds with the same 32-bit wrap-around; the
+// add is dropped. Its result is only the address if nothing else uses it:
+// the entry must be fresh, and anything above it (a store's value) must not
+// have emitted code since.
+func (l *lowerer) address(i int) (base, add uint32) {
+	e := l.stack[i]
+	if l.fresh(e) {
+		last := l.fn.code[len(l.fn.code)-1]
+		if last.op == immI32Add {
+			l.fn.code = l.fn.code[:len(l.fn.code)-1]
+			l.fn.offsets = l.fn.offsets[:len(l.fn.offsets)-1]
+			l.producer = -1
+			return last.b, uint32(last.imm)
+		}
+	}
+	if e.konst {
+		return l.place2(i), 0
+	}
+	return e.slot, 0
+}
+
+// place2 writes a constant at stack index i to its home and returns the slot.
+func (l *lowerer) place2(i int) uint32 {
+	l.place(&l.stack[i])
+	return l.stack[i].slot
 }
 
 // call lowers a direct or indirect call: the arguments are moved home, where
