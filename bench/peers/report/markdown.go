@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -100,5 +101,78 @@ func (r *report) markdown() string {
 		}
 		b.WriteString("\n\n")
 	}
+	r.startupMarkdown(&b)
 	return b.String()
+}
+
+// startupMarkdown renders the start-up latencies, if any: a table of p50s
+// (with p99s) by measure and module, and a table of the baseline's p50
+// against each peer's, with a row for each measure that a peer ran.
+func (r *report) startupMarkdown(b *strings.Builder) {
+	if len(r.Startup) == 0 {
+		return
+	}
+	type row struct{ measure, module string }
+	var rows []row
+	for _, s := range r.Startup {
+		if !slices.Contains(rows, row{s.Measure, s.Module}) {
+			rows = append(rows, row{s.Measure, s.Module})
+		}
+	}
+	impls := r.StartupImpls
+	base := impls[0]
+	b.WriteString("## Startup\n\n" +
+		"The start-up measures of `BenchmarkStartup` (`go doc github.com/terra-runtime/terra/bench.Startup`), " +
+		"each iteration timed alone: decode (terra's `wasm.Parse`; wazero has no separate decode), compile " +
+		"(and close, which evicts wazero's cache), instantiate (and close) a module compiled beforehand, " +
+		"first-instruction (compile, instantiate, call `add`, close), first-call (the first call of `add` on a " +
+		"fresh instance, alone), warm-call (a later call), and process (`terra-run` or `wazero run` running a C " +
+		"hello world in a new process). tiny is an i32 add and one page of memory; tiny-data64k adds a data " +
+		"segment filling the page; gohello is the 2.5 MB Go hello world for wasip1, instantiated against a WASI " +
+		"host made beforehand, without running `_start`. Each cell is the p50 of the iterations, with the p99 " +
+		"(nearest rank) in parentheses.")
+	if slices.Contains(impls, "v8") {
+		b.WriteString(" v8 (node) is measured only on instantiate of the tiny modules, as `new WebAssembly.Instance` " +
+			"of a module compiled beforehand, which has no close to time.")
+	}
+	b.WriteString("\n\n")
+	fmt.Fprintf(b, "| measure | module | iterations | %s |\n|---|---|---:|%s\n", strings.Join(impls, " | "), strings.Repeat("---:|", len(impls)))
+	for _, rw := range rows {
+		iters := 0
+		var cells []string
+		for _, impl := range impls {
+			if s, ok := r.startupLookup(rw.measure, rw.module, impl); ok {
+				iters = s.Iters
+				cells = append(cells, fmt.Sprintf("%s (%s)", durationText(s.P50), durationText(s.P99)))
+			} else {
+				cells = append(cells, "–")
+			}
+		}
+		fmt.Fprintf(b, "| %s | %s | %d | %s |\n", rw.measure, rw.module, iters, strings.Join(cells, " | "))
+	}
+	fmt.Fprintf(b, "\n%s compared with each peer (ratio of p50s, peer over %s):\n\n| measure | module |", base, base)
+	for _, impl := range impls[1:] {
+		fmt.Fprintf(b, " vs %s |", impl)
+	}
+	fmt.Fprintf(b, "\n|---|---|%s\n", strings.Repeat("---:|", len(impls)-1))
+	for _, rw := range rows {
+		bs, ok := r.startupLookup(rw.measure, rw.module, base)
+		if !ok || bs.P50 <= 0 {
+			continue
+		}
+		var cells []string
+		peers := 0
+		for _, impl := range impls[1:] {
+			if s, ok := r.startupLookup(rw.measure, rw.module, impl); ok {
+				cells = append(cells, ratioText(float64(s.P50)/float64(bs.P50)))
+				peers++
+			} else {
+				cells = append(cells, "–")
+			}
+		}
+		if peers > 0 { // decode has no peer
+			fmt.Fprintf(b, "| %s | %s | %s |\n", rw.measure, rw.module, strings.Join(cells, " | "))
+		}
+	}
+	b.WriteString("\n")
 }

@@ -25,6 +25,12 @@ type report struct {
 	// Comparisons are the ratios of each implementation's medians to the
 	// baseline's, by kind of workload.
 	Comparisons []comparison `json:"comparisons"`
+	// StartupImpls are the implementations whose start-up was measured,
+	// baseline first.
+	StartupImpls []string `json:"startup_impls,omitempty"`
+	// Startup is the start-up latencies, by measure, module and
+	// implementation.
+	Startup []startupResult `json:"startup,omitempty"`
 }
 
 // result is one workload's runs in one implementation.
@@ -84,6 +90,17 @@ func (r *report) lookup(workload, impl string) (result, bool) {
 		}
 	}
 	return result{}, false
+}
+
+// startupLookup returns the start-up result of measure on module in impl,
+// if there is one.
+func (r *report) startupLookup(measure, module, impl string) (startupResult, bool) {
+	for _, s := range r.Startup {
+		if s.Measure == measure && s.Module == module && s.Impl == impl {
+			return s, true
+		}
+	}
+	return startupResult{}, false
 }
 
 // workloads returns the names of the workloads of kind k measured, in the
@@ -207,8 +224,10 @@ func durationText(d time.Duration) string {
 		return fmt.Sprintf("%.3g s", ns/1e9)
 	case ns >= 1e6:
 		return fmt.Sprintf("%.3g ms", ns/1e6)
-	default:
+	case ns >= 1e3:
 		return fmt.Sprintf("%.3g µs", ns/1e3)
+	default:
+		return fmt.Sprintf("%.3g ns", ns)
 	}
 }
 

@@ -68,7 +68,9 @@ func TestDurationText(t *testing.T) {
 		1234567 * time.Microsecond: "1.23 s",
 		12500 * time.Nanosecond:    "12.5 µs",
 		999999 * time.Nanosecond:   "1 ms",
-		time.Duration(0):           "0 µs",
+		45 * time.Nanosecond:       "45 ns",
+		999 * time.Nanosecond:      "999 ns",
+		time.Duration(0):           "0 ns",
 	} {
 		if got := durationText(d); got != want {
 			t.Errorf("durationText(%v) = %q, want %q", d, got, want)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
@@ -31,6 +32,10 @@ type impl struct {
 	// the module, all outside the timing. It returns the run to time and a
 	// function that frees what prepare made.
 	prepare func(ctx context.Context, w workload) (run runFunc, done func(), err error)
+	// batch, if not nil, is used instead of prepare by an implementation
+	// that times its runs itself, in another process: it runs w count
+	// times, checking every result, and returns the timed runs.
+	batch func(ctx context.Context, w workload, count int) ([]time.Duration, error)
 }
 
 // runs reports whether the implementation can run w.

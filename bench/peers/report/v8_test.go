@@ -1,0 +1,65 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCheckV8 checks that v8.mjs's output is accepted only with the right
+// number of runs and checksums, all of them right.
+func TestCheckV8(t *testing.T) {
+	ok := v8Output{RunsNS: []int64{1, 2}, Checksums: []string{"0x5", "0x5", "0x5"}}
+	if err := checkV8(ok, 2, true, "0x5"); err != nil {
+		t.Errorf("checkV8 of good kernel output: %v", err)
+	}
+	if err := checkV8(ok, 2, false, "0x5"); err == nil {
+		t.Error("checkV8 accepted a checksum too many")
+	}
+	bad := v8Output{RunsNS: []int64{1, 2}, Checksums: []string{"0x5", "0x6"}}
+	if err := checkV8(bad, 2, false, "0x5"); err == nil {
+		t.Error("checkV8 accepted a wrong checksum")
+	}
+	if got := v8Runs(ok); len(got) != 2 || got[1] != 2*time.Nanosecond {
+		t.Errorf("v8Runs = %v, want [1ns 2ns]", got)
+	}
+}
+
+// TestFindNodeMissing checks that without a usable node the note says how
+// to install one.
+func TestFindNodeMissing(t *testing.T) {
+	path, note := findNode("/nonexistent/node")
+	if path != "" || !strings.Contains(note, nodeInstall) {
+		t.Errorf("findNode(missing) = %q, %q; want no path and a note with %q", path, note, nodeInstall)
+	}
+}
+
+// TestStartupMarkdown checks the Startup section's tables.
+func TestStartupMarkdown(t *testing.T) {
+	r := newReport(1)
+	r.StartupImpls = []string{"terra-interp", "wazero-interp", "v8"}
+	r.Startup = []startupResult{
+		{Measure: "instantiate", Module: "tiny", Impl: "terra-interp", Iters: 10, P50: 5 * time.Microsecond, P99: 9 * time.Microsecond},
+		{Measure: "instantiate", Module: "tiny", Impl: "wazero-interp", Iters: 10, P50: 15 * time.Microsecond, P99: 30 * time.Microsecond},
+		{Measure: "instantiate", Module: "tiny", Impl: "v8", Iters: 10, P50: 20 * time.Microsecond, P99: 40 * time.Microsecond},
+		{Measure: "warm-call", Module: "tiny", Impl: "terra-interp", Iters: 10, P50: 300, P99: 900},
+		{Measure: "warm-call", Module: "tiny", Impl: "wazero-interp", Iters: 10, P50: 150, P99: 600},
+	}
+	r.Startup = append(r.Startup, startupResult{Measure: "decode", Module: "tiny", Impl: "terra-interp", Iters: 10, P50: 500, P99: 700})
+	md := r.markdown()
+	if strings.Contains(md, "| decode | tiny | – |") {
+		t.Error("a ratio row for decode, which no peer ran")
+	}
+	for _, want := range []string{
+		"## Startup",
+		"| decode | tiny | 10 | 500 ns (700 ns) | – | – |",
+		"| instantiate | tiny | 10 | 5 µs (9 µs) | 15 µs (30 µs) | 20 µs (40 µs) |",
+		"| warm-call | tiny | 10 | 300 ns (900 ns) | 150 ns (600 ns) | – |",
+		"| instantiate | tiny | 3.0x faster | 4.0x faster |",
+		"| warm-call | tiny | 2.0x slower | – |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+}
