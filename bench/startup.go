@@ -238,35 +238,19 @@ func Startup(b *testing.B, root string, impls []Impl) {
 			if impl.Decode == nil {
 				b.Skipf("%s has no separate decode", impl.Name)
 			}
-			var lat Latencies
-			for b.Loop() {
-				t0 := time.Now()
-				err := impl.Decode(m.wasm)
-				lat.Add(time.Since(t0))
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-			lat.Report(b)
+			timeEach(b, func() error { return impl.Decode(m.wasm) })
 		})
 	}
 
 	for _, m := range modules {
 		each("compile", m, func(b *testing.B, _ Impl, rt Runtime) {
-			var lat Latencies
-			for b.Loop() {
-				t0 := time.Now()
+			timeEach(b, func() error {
 				cm, err := rt.Compile(ctx, m.wasm)
 				if err != nil {
-					b.Fatal(err)
+					return err
 				}
-				err = cm.Close(ctx)
-				lat.Add(time.Since(t0))
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-			lat.Report(b)
+				return cm.Close(ctx)
+			})
 		})
 	}
 
@@ -277,50 +261,36 @@ func Startup(b *testing.B, root string, impls []Impl) {
 				b.Fatal(err)
 			}
 			defer cm.Close(ctx)
-			var lat Latencies
-			for b.Loop() {
-				t0 := time.Now()
+			timeEach(b, func() error {
 				inst, err := cm.Instantiate(ctx)
 				if err != nil {
-					b.Fatal(err)
+					return err
 				}
-				err = inst.Close(ctx)
-				lat.Add(time.Since(t0))
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-			lat.Report(b)
+				return inst.Close(ctx)
+			})
 		})
 	}
 
 	each("first-instruction", tiny, func(b *testing.B, _ Impl, rt Runtime) {
-		var lat Latencies
-		for b.Loop() {
-			t0 := time.Now()
+		var res []uint64
+		timeEach(b, func() error {
 			cm, err := rt.Compile(ctx, tiny.wasm)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
 			inst, err := cm.Instantiate(ctx)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
-			res, err := callAdd(ctx, inst)
-			if err != nil {
-				b.Fatal(err)
+			if res, err = callAdd(ctx, inst); err != nil {
+				return err
 			}
 			if err := inst.Close(ctx); err != nil {
-				b.Fatal(err)
+				return err
 			}
-			err = cm.Close(ctx)
-			lat.Add(time.Since(t0))
-			if err != nil {
-				b.Fatal(err)
-			}
-			checkAdd(b, res)
-		}
-		lat.Report(b)
+			return cm.Close(ctx)
+		})
+		checkAdd(b, res)
 	})
 
 	each("first-call", tiny, func(b *testing.B, _ Impl, rt Runtime) {
@@ -432,6 +402,21 @@ func Startup(b *testing.B, root string, impls []Impl) {
 		}
 		lat.Report(b)
 	})
+}
+
+// timeEach runs op once per iteration of b, timing each run for the
+// percentiles; an error fails the benchmark.
+func timeEach(b *testing.B, op func() error) {
+	var lat Latencies
+	for b.Loop() {
+		t0 := time.Now()
+		err := op()
+		lat.Add(time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	lat.Report(b)
 }
 
 // callAdd calls add(2, 3) on inst.
