@@ -89,7 +89,7 @@ func (e *Engine) Call(ctx context.Context, f *store.Function, args []uint64) (re
 		return nil, &store.Trap{Kind: store.TrapStackExhausted}
 	}
 	m := e.newMachine(ctx)
-	m.hostCtx = context.WithValue(ctx, nestingKey{}, nesting+1)
+	m.nesting = nesting
 	defer func() {
 		if r := recover(); r != nil {
 			results, err = nil, &InternalError{Value: r, Stack: debug.Stack()}

@@ -525,7 +525,7 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 		if !m.ensure(newfp + n + 1) {
 			return store.TrapStackExhausted, nil
 		}
-		if err := f.Host(m.hostCtx, inst, m.stack[newfp:newfp+n]); err != nil {
+		if err := f.Host(m.hostContext(), inst, m.stack[newfp:newfp+n]); err != nil {
 			return 0, err
 		}
 		m.called, m.pc, m.mem = nil, pc, memOf(inst)

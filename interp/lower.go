@@ -86,6 +86,13 @@ func lower(m *wasm.Module, i int) (fn *function, err error) {
 	for _, t := range info.Type.Results {
 		fn.results += uint32(t.Slots())
 	}
+	// Size the growing slices from what validation knows, so that lowering
+	// a function (on the first call's path) allocates each once.
+	n := len(code.Body)/2 + 2
+	fn.code = make([]inst, 0, n)
+	fn.offsets = make([]uint32, 0, n)
+	l.stack = make([]entry, 0, info.MaxHeight+1)
+	l.ctls = make([]control, 0, len(info.Blocks))
 	l.run()
 	if err := verifySlots(fn); err != nil {
 		return nil, fmt.Errorf("interp: func %d: %w", fn.index, err)

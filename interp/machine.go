@@ -30,8 +30,9 @@ type frame struct {
 type machine struct {
 	ctx context.Context
 	// hostCtx is what host functions receive: ctx marked with the engine's
-	// nesting depth.
+	// nesting depth, made at the first host call (see hostContext).
 	hostCtx context.Context
+	nesting int
 	engine  *Engine
 	stack   []uint64
 	frames  []frame
@@ -140,7 +141,7 @@ func (m *machine) call(f *store.Function, args []uint64) ([]uint64, error) {
 	if f.Host != nil {
 		s := make([]uint64, n)
 		copy(s, args)
-		if err := f.Host(m.hostCtx, nil, s); err != nil {
+		if err := f.Host(m.hostContext(), nil, s); err != nil {
 			return nil, err
 		}
 		return s[:nres], nil
@@ -168,6 +169,15 @@ func (m *machine) call(f *store.Function, args []uint64) ([]uint64, error) {
 		return nil, err
 	}
 	return append([]uint64(nil), m.stack[:nres]...), nil
+}
+
+// hostContext returns the context for host functions, making it on first
+// use: most calls never reach the host.
+func (m *machine) hostContext() context.Context {
+	if m.hostCtx == nil {
+		m.hostCtx = context.WithValue(m.ctx, nestingKey{}, m.nesting+1)
+	}
+	return m.hostCtx
 }
 
 // functionOf returns the lowered code of a wasm function, lowering it on
