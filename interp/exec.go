@@ -579,7 +579,9 @@ func (m *machine) leave() int {
 	return pc
 }
 
-// memoryAccess executes a scalar load or store.
+// memoryAccess executes a scalar load or store. It handles every one, even
+// those the dispatch loop inlines, so that which instructions are inlined
+// is purely a speed decision and never a question of correctness.
 func memoryAccess(in *inst, fr []uint64, mem []byte) store.TrapKind {
 	ea := uint64(uint32(fr[in.b])+in.c) + in.imm
 	size := uint64(accessSize[in.op-0x28])
@@ -630,7 +632,9 @@ func memoryAccess(in *inst, fr []uint64, mem []byte) store.TrapKind {
 
 var accessSize = [...]uint8{4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4, 4, 8, 4, 8, 1, 2, 1, 2, 4}
 
-// numericOp computes a scalar numeric instruction (opcodes 0x45-0xC4) of
+// numericOp is the reference for every scalar numeric instruction,
+// including those the dispatch loop inlines (see memoryAccess). It computes
+// a scalar numeric instruction (opcodes 0x45-0xC4) of
 // operands x and y (y unused by unary ones).
 func numericOp(o op, x, y uint64) (r uint64, trap store.TrapKind) {
 	a, b := uint32(x), uint32(y)
