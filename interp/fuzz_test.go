@@ -61,7 +61,12 @@ func FuzzExec(f *testing.F) {
 			return
 		}
 		e := &interp.Engine{MaxCallDepth: 200, MaxStackCells: 1 << 14}
-		inst, err := store.Instantiate(context.Background(), store.New(), m, noImports{}, interp.NewCode(m), e.Call, store.Options{})
+		// Limits keep one input from growing memory to 4 GiB and tables to
+		// millions of entries: with two fuzz workers that exhausts a CI
+		// machine's RAM and kills the worker, which proves nothing about
+		// lowering or dispatch.
+		opts := store.Options{MemoryLimitPages: 16, TableLimit: 1 << 12}
+		inst, err := store.Instantiate(context.Background(), store.New(), m, noImports{}, interp.NewCode(m), e.Call, opts)
 		if err != nil {
 			t.Fatalf("instantiate: %v", err)
 		}
