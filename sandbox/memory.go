@@ -38,7 +38,17 @@ type Memory struct {
 	// memory from the pool needs no system call when sizes match.
 	rw  int
 	max uint32 // pages
+	// image is the image mapped over the first pages, if any. It stays
+	// mapped across reuse: resetting restores its contents, so the next
+	// tenant that starts from the same image needs no system call.
+	image *Image
+	pool  *Pool // the pool it came from
+	// resident is reset's buffer for the residency of the pages.
+	resident []byte
 }
+
+// Release gives the memory back to its pool (see Pool.Put).
+func (m *Memory) Release() { m.pool.Put(m) }
 
 // Bytes returns the committed memory. The slice is invalidated by Grow.
 func (m *Memory) Bytes() []byte { return m.bytes }

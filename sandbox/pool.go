@@ -11,15 +11,23 @@ import (
 const DefaultReservations = 1024
 
 // Pool hands out memories and takes them back, reusing reservations: a
-// returned memory is reset, so its next user sees zeros and nothing of the
-// previous one. It is safe for concurrent use.
+// returned memory is reset, so its next user sees zeros, or its image, and
+// nothing of the previous one. It is safe for concurrent use.
 type Pool struct {
-	mu     sync.Mutex
-	free   []*Memory
+	mu   sync.Mutex
+	free []*Memory // reset memories without a mapped image
+	// imaged holds reset memories by the image mapped in them, so that a
+	// memory goes back to a tenant starting from the same image when one
+	// asks.
+	imaged map[*Image][]*Memory
 	live   int // reservations made and not released
 	limit  int
 	closed bool
 }
+
+// Shared returns the process's pool, with the default budget: address
+// space is a resource of the whole process, so runtimes share one budget.
+var Shared = sync.OnceValue(func() *Pool { return NewPool(0) })
 
 // NewPool returns a pool that keeps at most limit reservations (0 means
 // DefaultReservations).
@@ -27,35 +35,74 @@ func NewPool(limit int) *Pool {
 	if limit <= 0 {
 		limit = DefaultReservations
 	}
-	return &Pool{limit: limit}
+	return &Pool{limit: limit, imaged: make(map[*Image][]*Memory)}
 }
 
 // Get returns a memory with min pages committed that may grow to max pages
-// (at most MaxPages).
-func (p *Pool) Get(min, max uint32) (*Memory, error) {
+// (at most MaxPages), holding img's bytes at offset 0 if img is not nil and
+// zeros elsewhere.
+func (p *Pool) Get(min, max uint32, img *Image) (*Memory, error) {
 	if max > MaxPages {
 		max = MaxPages
 	}
 	if min > max {
 		return nil, fmt.Errorf("%w: minimum %d pages above maximum %d", ErrGrow, min, max)
 	}
-	m, err := p.take()
+	if img != nil && img.Len() > int(min)*PageSize {
+		return nil, fmt.Errorf("sandbox: image of %d bytes larger than the %d pages of memory", img.Len(), min)
+	}
+	m, err := p.take(img)
 	if err != nil {
 		return nil, err
 	}
 	m.max = max
-	if err := m.commit(int(min) * PageSize); err != nil {
+	if err := m.init(int(min)*PageSize, img); err != nil {
 		p.Put(m)
 		return nil, err
 	}
 	return m, nil
 }
 
-func (p *Pool) take() (*Memory, error) {
+// init commits n bytes of a reset memory and puts img there.
+func (m *Memory) init(n int, img *Image) error {
+	switch {
+	case img == nil || !img.Mapped():
+		if err := m.unmapImage(); err != nil {
+			return err
+		}
+	case m.image != img:
+		if err := m.mapImage(img); err != nil {
+			return err
+		}
+	}
+	if err := m.commit(n); err != nil {
+		return err
+	}
+	if img != nil && !img.Mapped() {
+		copy(m.bytes, img.data)
+	}
+	return nil
+}
+
+// take returns a reset memory, preferring one that already holds img, then
+// one without an image, then any; it makes a new reservation only when none
+// is free.
+func (p *Pool) take(img *Image) (*Memory, error) {
 	p.mu.Lock()
+	if img != nil && img.Mapped() {
+		if m := p.popImaged(img); m != nil {
+			p.mu.Unlock()
+			return m, nil
+		}
+	}
 	if n := len(p.free); n > 0 {
 		m := p.free[n-1]
 		p.free = p.free[:n-1]
+		p.mu.Unlock()
+		return m, nil
+	}
+	for other := range p.imaged {
+		m := p.popImaged(other)
 		p.mu.Unlock()
 		return m, nil
 	}
@@ -76,7 +123,7 @@ func (p *Pool) take() (*Memory, error) {
 		p.mu.Unlock()
 		return nil, err
 	}
-	return &Memory{region: r, bytes: r[:0]}, nil
+	return &Memory{region: r, bytes: r[:0], pool: p}, nil
 }
 
 // Put resets m and keeps it for reuse. A memory that cannot be reset, or
@@ -92,8 +139,28 @@ func (p *Pool) Put(m *Memory) {
 		p.release(m)
 		return
 	}
-	p.free = append(p.free, m)
+	if m.image != nil {
+		p.imaged[m.image] = append(p.imaged[m.image], m)
+	} else {
+		p.free = append(p.free, m)
+	}
 	p.mu.Unlock()
+}
+
+// popImaged takes a free memory holding img, or returns nil; p.mu is held.
+func (p *Pool) popImaged(img *Image) *Memory {
+	ms := p.imaged[img]
+	n := len(ms)
+	if n == 0 {
+		return nil
+	}
+	m := ms[n-1]
+	if n == 1 {
+		delete(p.imaged, img)
+	} else {
+		p.imaged[img] = ms[:n-1]
+	}
+	return m
 }
 
 func (p *Pool) release(m *Memory) {
@@ -108,7 +175,10 @@ func (p *Pool) release(m *Memory) {
 func (p *Pool) Close() {
 	p.mu.Lock()
 	free := p.free
-	p.free, p.closed = nil, true
+	for _, ms := range p.imaged {
+		free = append(free, ms...)
+	}
+	p.free, p.imaged, p.closed = nil, nil, true
 	p.mu.Unlock()
 	for _, m := range free {
 		p.release(m)

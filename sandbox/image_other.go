@@ -1,0 +1,16 @@
+//go:build !linux
+
+package sandbox
+
+// mapImageMin is never reached: images are always copied here.
+const mapImageMin = int(^uint(0) >> 1)
+
+type imageFile struct{}
+
+func (imageFile) ok() bool { return false }
+
+func newImage(data []byte, _ bool) (*Image, error) { return &Image{data: data}, nil }
+
+func (m *Memory) mapImage(*Image) error { panic("sandbox: images are not mapped on this platform") }
+
+func (m *Memory) unmapImage() error { return nil }
