@@ -9,7 +9,14 @@ import "github.com/terra-runtime/terra/wasm"
 // milliseconds.
 type Image struct {
 	bytes []byte
+	// dropped has the bit of every active segment set: the instance's
+	// dropped segments once the image is applied.
+	dropped []uint64
 }
+
+// Bytes returns the image, from offset 0 of the memory. The caller must
+// not modify it.
+func (img *Image) Bytes() []byte { return img.bytes }
 
 // NewImage returns the image of m's data segments, or nil when they cannot
 // be precomputed: the memory is imported (segments must leave the bytes
@@ -39,11 +46,12 @@ func NewImage(m *wasm.Module) *Image {
 	if end == 0 {
 		return nil
 	}
-	img := make([]byte, end)
+	img := &Image{bytes: make([]byte, end), dropped: make([]uint64, (len(m.Data)+63)/64)}
 	for i := range m.Data {
 		if s := &m.Data[i]; s.Mode == wasm.SegmentActive {
-			copy(img[uint32(s.Offset.Value):], s.Init)
+			copy(img.bytes[uint32(s.Offset.Value):], s.Init)
+			img.dropped[i/64] |= 1 << (i % 64)
 		}
 	}
-	return &Image{bytes: img}
+	return img
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/terra-runtime/terra/wasm"
 )
@@ -30,6 +31,9 @@ type Options struct {
 	// a larger minimum fails instantiation with ErrTableLimit and
 	// table.grow fails beyond it. Zero means DefaultTableLimit.
 	TableLimit uint32
+	// Memory, if not nil, allocates the memory the module defines, with
+	// Image applied when Image is set; otherwise memories are Go slices.
+	Memory MemoryAllocator
 }
 
 // Caller runs a function, as an execution tier's Call does; Instantiate
@@ -87,30 +91,67 @@ func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver
 	if err := inst.link(imports); err != nil {
 		return nil, err
 	}
-	if err := inst.allocate(opts.MemoryLimitPages, opts.TableLimit); err != nil {
+	inst.use()
+	if err := inst.allocate(opts); err != nil {
+		inst.Release()
 		return nil, err
 	}
-	// From here on the instance may be referenced from shared tables even
-	// if instantiation fails (2.0 keeps segments written before a trap),
-	// so its functions stay registered until Release.
-	s.Retain(inst.Funcs[:m.NumImportedFuncs]...)
 	inst.export()
 	inst.evalSegments()
 	var err error
 	if m.Features.Has(wasm.FeatureBulkMemory) {
 		err = inst.initSegments(opts.Image)
-	} else {
-		err = inst.initSegments1()
-	}
-	if err != nil {
+	} else if err = inst.initSegments1(); err != nil {
+		inst.Release() // 1.0 checks every segment before writing any
 		return nil, err
 	}
-	if m.HasStart {
-		if _, err := call(ctx, inst.Funcs[m.Start], nil); err != nil {
-			return nil, err
+	if err == nil && m.HasStart {
+		_, err = call(ctx, inst.Funcs[m.Start], nil)
+	}
+	if err != nil {
+		// A failed instance that may be referenced from elsewhere must
+		// stay whole; otherwise nothing can reach it any more.
+		if !mayEscape(m) {
+			inst.Release()
 		}
+		return nil, err
 	}
 	return inst, nil
+}
+
+// mayEscape reports whether an instantiation of m that failed after
+// allocation can have left references to the instance behind: element
+// segments written into an imported table before the failure stay written,
+// and a start function can hand references to what it imports.
+func mayEscape(m *wasm.Module) bool {
+	if m.NumImportedTables > 0 && len(m.Elems) > 0 {
+		return true
+	}
+	return m.HasStart && m.NumImportedFuncs+m.NumImportedTables+m.NumImportedGlobals > 0
+}
+
+// use records the instance's users: the embedder, until Release, and the
+// instance itself among the users of every instance it imports from, whose
+// functions it retains.
+func (inst *Instance) use() {
+	s := inst.Store
+	s.Retain(inst.Funcs...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	inst.users = 1
+	add := func(o *Instance) {
+		if o == nil || slices.Contains(inst.owners, o) {
+			return
+		}
+		o.users++
+		inst.owners = append(inst.owners, o)
+	}
+	for _, f := range inst.Funcs {
+		add(f.Instance)
+	}
+	for _, mem := range inst.Memories {
+		add(mem.owner)
+	}
 }
 
 // link resolves the imports and appends them to the index spaces.
@@ -206,8 +247,8 @@ func globalTypeString(t wasm.GlobalType) string {
 
 // allocate creates the module's own functions, tables, memories and
 // globals.
-func (inst *Instance) allocate(memoryLimit, tableLimit uint32) error {
-	m := inst.Module
+func (inst *Instance) allocate(opts Options) error {
+	m, memoryLimit := inst.Module, opts.MemoryLimitPages
 	funcs := make([]Function, len(m.Funcs))
 	for i, ti := range m.Funcs {
 		f := &funcs[i]
@@ -216,7 +257,7 @@ func (inst *Instance) allocate(memoryLimit, tableLimit uint32) error {
 	}
 	inst.Store.Register(inst.Funcs[m.NumImportedFuncs:]...)
 	for _, t := range m.Tables {
-		tab, err := NewTable(t, tableLimit)
+		tab, err := NewTable(t, opts.TableLimit)
 		if err != nil {
 			return fmt.Errorf("table %d: %w", len(inst.Tables), err)
 		}
@@ -227,7 +268,19 @@ func (inst *Instance) allocate(memoryLimit, tableLimit uint32) error {
 			return fmt.Errorf("memory %d: minimum of %d pages: %w of %d pages",
 				len(inst.Memories), t.Limits.Min, ErrMemoryLimit, memoryLimit)
 		}
-		inst.Memories = append(inst.Memories, NewMemory(t, memoryLimit))
+		var mem *Memory
+		if opts.Memory == nil {
+			mem = NewMemory(t, memoryLimit)
+		} else {
+			mem = &Memory{Type: t, Max: memoryMax(t, memoryLimit)}
+			lin, err := opts.Memory.AllocateMemory(t.Limits.Min, mem.Max, opts.Image != nil)
+			if err != nil {
+				return fmt.Errorf("memory %d: %w", len(inst.Memories), err)
+			}
+			mem.lin, mem.Bytes = lin, lin.Bytes()
+		}
+		mem.owner = inst
+		inst.Memories = append(inst.Memories, mem)
 	}
 	globals := make([]Global, len(m.Globals))
 	for i, g := range m.Globals {
@@ -308,13 +361,12 @@ func (inst *Instance) initSegments(img *Image) error {
 	}
 	if img != nil {
 		// Every active segment fits in the fresh memory (NewImage checked),
-		// so applying them in order is the same as copying the image.
-		copy(inst.Memories[0].Bytes, img.bytes)
-		for i := range m.Data {
-			if m.Data[i].Mode == wasm.SegmentActive {
-				inst.DropData(uint32(i))
-			}
+		// so applying them in order is the same as copying the image. An
+		// allocated memory starts with it already.
+		if mem := inst.Memories[0]; mem.lin == nil {
+			copy(mem.Bytes, img.bytes)
 		}
+		copy(inst.dropped, img.dropped)
 		return nil
 	}
 	for i := range m.Data {
@@ -376,6 +428,34 @@ func fits(off uint64, n, size int) bool {
 // stay valid while instances that imported them live; a handle to one held
 // only in a table or global, without an import, then resolves to nil, and a
 // call through it traps as an uninitialized element.
+//
+// The memories the instance allocated (see Options.Memory) go back to their
+// allocator once no instance that imports from it remains; their Bytes are
+// nil from then on.
 func (inst *Instance) Release() {
-	inst.Store.Release(inst.Funcs...)
+	s := inst.Store
+	s.Release(inst.Funcs...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !inst.released {
+		inst.released = true
+		inst.unuse()
+	}
+}
+
+// unuse drops one user; the last one gives the memories back and stops
+// using the instances this one imports from. s.mu is held.
+func (inst *Instance) unuse() {
+	if inst.users--; inst.users > 0 {
+		return
+	}
+	for _, mem := range inst.Memories {
+		if mem.owner == inst && mem.lin != nil {
+			mem.lin.Release()
+			mem.lin, mem.Bytes, mem.Max = nil, nil, 0 // nothing to read, no growth
+		}
+	}
+	for _, o := range inst.owners {
+		o.unuse()
+	}
 }

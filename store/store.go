@@ -59,8 +59,18 @@ func (s *Store) Register(fs ...*Function) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	grew := false
-	for _, f := range fs {
-		f.TypeID = s.typeIDLocked(f.Type)
+	// One allocation for all occupants, and each signature's ID looked up
+	// once: a Go program defines thousands of functions of a few dozen
+	// types, and instantiation registers them all.
+	occs := make([]occupant, len(fs))
+	ids := make(map[*wasm.FuncType]uint32)
+	for k, f := range fs {
+		id, ok := ids[f.Type]
+		if !ok {
+			id = s.typeIDLocked(f.Type)
+			ids[f.Type] = id
+		}
+		f.TypeID = id
 		var i uint32
 		var gen uint32
 		if n := len(s.free); n > 0 {
@@ -72,7 +82,8 @@ func (s *Store) Register(fs ...*Function) {
 			s.list = append(s.list, &slot{})
 			grew = true
 		}
-		s.list[i].cur.Store(&occupant{f: f, gen: gen})
+		occs[k] = occupant{f: f, gen: gen}
+		s.list[i].cur.Store(&occs[k])
 		f.Handle = uint64(i+1) | uint64(gen)<<32
 		f.refs = 1
 	}
@@ -99,6 +110,7 @@ func (s *Store) Retain(fs ...*Function) {
 func (s *Store) Release(fs ...*Function) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var empties []occupant // allocated at the first function leaving
 	for _, f := range fs {
 		if f.Handle == 0 {
 			continue
@@ -106,8 +118,12 @@ func (s *Store) Release(fs ...*Function) {
 		if f.refs--; f.refs > 0 {
 			continue
 		}
+		if empties == nil {
+			empties = make([]occupant, 0, len(fs))
+		}
 		i, gen := uint32(f.Handle)-1, uint32(f.Handle>>32)
-		s.list[i].cur.Store(&occupant{gen: gen + 1})
+		empties = append(empties, occupant{gen: gen + 1})
+		s.list[i].cur.Store(&empties[len(empties)-1])
 		s.free = append(s.free, i)
 		f.Handle = 0
 	}
@@ -240,11 +256,43 @@ type Memory struct {
 	// Max is the largest size in pages that Grow allows: the declared
 	// maximum, further bounded by the embedder's limit.
 	Max uint32
+
+	// lin provides Bytes when the embedder allocated the memory (see
+	// MemoryAllocator); nil for a Go slice.
+	lin LinearMemory
+	// owner is the instance that defined the memory, nil for a host's.
+	owner *Instance
+}
+
+// LinearMemory is linear memory that an embedder provides, such as a
+// reservation behind guard pages.
+type LinearMemory interface {
+	// Bytes returns the memory's current contents.
+	Bytes() []byte
+	// Grow adds delta pages, which read as zero, and returns the previous
+	// size in pages, or fails.
+	Grow(delta uint32) (uint32, error)
+	// Release gives the memory back; Bytes must not be used afterwards.
+	Release()
+}
+
+// MemoryAllocator allocates the memory a module defines.
+type MemoryAllocator interface {
+	// AllocateMemory returns a memory of min pages that may grow to max
+	// pages. With image, it starts with the module's Image (the one in
+	// Options), otherwise with zeros.
+	AllocateMemory(min, max uint32, image bool) (LinearMemory, error)
 }
 
 // NewMemory allocates a memory of t's minimum size. limit (in pages, 0 for
 // none) bounds growth beyond the declared maximum.
 func NewMemory(t wasm.MemoryType, limit uint32) *Memory {
+	return &Memory{Type: t, Bytes: make([]byte, int(t.Limits.Min)*wasm.PageSize), Max: memoryMax(t, limit)}
+}
+
+// memoryMax is the largest size in pages of a memory of type t under the
+// embedder's limit (0 for none).
+func memoryMax(t wasm.MemoryType, limit uint32) uint32 {
 	max := uint32(wasm.MaxPages)
 	if t.Limits.HasMax {
 		max = t.Limits.Max
@@ -252,7 +300,7 @@ func NewMemory(t wasm.MemoryType, limit uint32) *Memory {
 	if limit != 0 && limit < max {
 		max = limit
 	}
-	return &Memory{Type: t, Bytes: make([]byte, int(t.Limits.Min)*wasm.PageSize), Max: max}
+	return max
 }
 
 // Pages returns the current size in pages.
@@ -269,7 +317,12 @@ func (m *Memory) Grow(delta uint32) int64 {
 		return int64(old)
 	}
 	n := (int(old) + int(delta)) * wasm.PageSize
-	if n <= cap(m.Bytes) {
+	if m.lin != nil {
+		if _, err := m.lin.Grow(delta); err != nil {
+			return -1
+		}
+		m.Bytes = m.lin.Bytes()
+	} else if n <= cap(m.Bytes) {
 		m.Bytes = m.Bytes[:n]
 	} else {
 		b := make([]byte, n)
@@ -313,6 +366,16 @@ type Instance struct {
 	// Code is the execution tier's compiled code for the module, shared by
 	// all instances of it (for the interpreter, *interp.Code).
 	Code any
+
+	// users counts the embedder's hold on the instance (one, until
+	// Release) and the instances that import its functions or memories;
+	// the memories it allocated go back to their allocator when it drops
+	// to zero. Guarded by Store.mu.
+	users    int
+	released bool // by Release
+	// owners are the distinct instances whose functions or memories this
+	// one imports, each counting this one among its users.
+	owners []*Instance
 }
 
 // Data returns data segment i's bytes, or nil once it is dropped.
