@@ -3,6 +3,7 @@ package terra
 import (
 	"errors"
 
+	"github.com/terra-runtime/terra/sandbox"
 	"github.com/terra-runtime/terra/store"
 )
 
@@ -24,6 +25,10 @@ var (
 	// ErrTableLimit reports a table whose minimum size exceeds the limit
 	// on table elements (store.DefaultTableLimit).
 	ErrTableLimit = store.ErrTableLimit
+	// ErrAddressSpace reports that the process's budget of linear-memory
+	// reservations (sandbox.DefaultReservations, shared by all runtimes)
+	// is spent: instances that are not closed keep theirs.
+	ErrAddressSpace = sandbox.ErrAddressSpace
 )
 
 // Trap is a WebAssembly trap: its Kind, and the WebAssembly frames active

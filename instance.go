@@ -28,8 +28,12 @@ func (i *Instance) Name() string { return i.name }
 // instance that other instances imported stay callable from them, through
 // calls and tables alike; a reference to one that reached another instance
 // without an import (a table.set of a funcref passed around) stops
-// resolving, and calling it traps. Closing twice does nothing. An instance
-// that is never closed lives as long as its Runtime.
+// resolving, and calling it traps. Its memory goes back to the process's
+// pool once no instance that imports from it remains; slices from
+// Memory.Bytes must not be used afterwards. Close must not race with calls
+// into the instance. Closing twice does nothing. An instance that is never
+// closed lives as long as its Runtime, and keeps its memory reservation
+// (see ErrAddressSpace).
 func (i *Instance) Close() error {
 	if i.closed.Swap(true) {
 		return nil

@@ -14,7 +14,9 @@ type CompiledModule struct {
 	module *wasm.Module // nil for a host module
 	code   *interp.Code
 	image  *store.Image // the data segments applied at once, when possible
-	host   *hostModule  // nil for a WebAssembly module
+	// memory allocates the module's memory; nil for Go slices.
+	memory store.MemoryAllocator
+	host   *hostModule // nil for a WebAssembly module
 }
 
 // ExternType is the type of an import or export: its kind and the type

@@ -181,7 +181,7 @@ func (r *Runtime) Compile(ctx context.Context, wasmBytes []byte) (*CompiledModul
 	if err != nil {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
-	return r.newCompiled(m), nil
+	return r.newCompiled(m)
 }
 
 // CompileModule prepares a module that the caller has decoded and
@@ -193,11 +193,19 @@ func (r *Runtime) CompileModule(m *wasm.Module) (*CompiledModule, error) {
 	if len(m.FuncInfo) != len(m.Code) {
 		return nil, errors.New("terra: compile: module not validated; use wasm.Parse")
 	}
-	return r.newCompiled(m), nil
+	return r.newCompiled(m)
 }
 
-func (r *Runtime) newCompiled(m *wasm.Module) *CompiledModule {
-	return &CompiledModule{rt: r, module: m, code: interp.NewCode(m), image: store.NewImage(m)}
+func (r *Runtime) newCompiled(m *wasm.Module) (*CompiledModule, error) {
+	cm := &CompiledModule{rt: r, module: m, code: interp.NewCode(m), image: store.NewImage(m)}
+	mem, err := newPooledMemory(cm.image)
+	if err != nil {
+		return nil, fmt.Errorf("terra: compile: %w", err)
+	}
+	if mem != nil {
+		cm.memory = mem
+	}
+	return cm, nil
 }
 
 // InstanceConfig configures one instantiation.
@@ -247,7 +255,7 @@ func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg Insta
 		inst.inst, err = r.instantiateHost(cm.host, cfg.Name)
 	} else {
 		inst.inst, err = store.Instantiate(ctx, r.store, cm.module, resolver{r, cfg.Imports}, cm.code,
-			r.engine.Call, store.Options{Name: cfg.Name, MemoryLimitPages: r.memLimit, Image: cm.image})
+			r.engine.Call, store.Options{Name: cfg.Name, MemoryLimitPages: r.memLimit, Image: cm.image, Memory: cm.memory})
 	}
 	if err != nil {
 		inst = nil

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 
 	"github.com/terra-runtime/terra/wasm"
 )
@@ -91,6 +92,7 @@ func (s *script) run(v Version, tier Tier) result {
 			return res
 		}
 		r.registered["spectest"] = host
+		r.made = append(r.made, host)
 	}
 	for i := range s.Commands {
 		c := &s.Commands[i]
@@ -107,6 +109,10 @@ func (s *script) run(v Version, tier Tier) result {
 				res.passed++
 			}
 		}
+	}
+	if err := r.closeAll(); err != nil {
+		res.failed++
+		res.failures = append(res.failures, fmt.Sprintf("%s: close the instances: %v", s.Source, err))
 	}
 	return res
 }
@@ -138,6 +144,8 @@ type runner struct {
 	// named holds instances by the scripts' "$name", registered by the
 	// import module name they were registered under.
 	named, registered map[string]Instance
+	// made holds every instance the script created, to close at its end.
+	made []Instance
 }
 
 // exec runs one command and reports why it failed, or nil if it passed.
@@ -165,6 +173,7 @@ func (r *runner) do(c *command) error {
 			return fmt.Errorf("instantiate: %w", err)
 		}
 		r.current = inst
+		r.made = append(r.made, inst)
 		if c.Name != "" {
 			r.named[c.Name] = inst
 		}
@@ -227,10 +236,21 @@ func (r *runner) wantInstantiateError(filename string, want ErrorKind) error {
 	if err != nil || r.tier == nil {
 		return err
 	}
-	if _, err := r.tier.Instantiate(m, r.registered); err != nil {
+	inst, err := r.tier.Instantiate(m, r.registered)
+	if err != nil {
 		return r.wantKind(err, want)
 	}
+	r.made = append(r.made, inst)
 	return fmt.Errorf("module instantiated, want %s", want)
+}
+
+// closeAll closes the script's instances, importers first.
+func (r *runner) closeAll() error {
+	var errs []error
+	for _, inst := range slices.Backward(r.made) {
+		errs = append(errs, inst.Close())
+	}
+	return errors.Join(errs...)
 }
 
 func (r *runner) wantActionError(a *action, want ErrorKind) error {

@@ -76,6 +76,9 @@ type Instance interface {
 	Invoke(field string, args []Value) ([]Value, error)
 	// Global reads the exported global field.
 	Global(field string) (Value, error)
+	// Close releases the instance; the runner closes every instance of a
+	// script when the script ends.
+	Close() error
 }
 
 // ErrorKind classifies the errors of a tier. Commands that expect a failure

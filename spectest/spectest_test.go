@@ -105,6 +105,8 @@ func (fakeInstance) Invoke(field string, args []Value) ([]Value, error) {
 	return nil, fmt.Errorf("no export %q", field)
 }
 
+func (fakeInstance) Close() error { return nil }
+
 func (fakeInstance) Global(field string) (Value, error) {
 	if field == "g" {
 		return Value{Type: wasm.I32, Lo: 666}, nil

@@ -121,6 +121,8 @@ type terraInstance struct {
 	inst *terra.Instance
 }
 
+func (i *terraInstance) Close() error { return i.inst.Close() }
+
 func (i *terraInstance) Invoke(field string, args []Value) ([]Value, error) {
 	f := i.inst.ExportedFunction(field)
 	if f == nil {
