@@ -196,8 +196,8 @@ func (w workload) want() string {
 
 // measureStartups runs the start-up cases cs whose "startup/MEASURE/MODULE"
 // names match re in every start-up implementation that has what the case
-// needs, and, when node is not empty, instantiate of the tiny modules in
-// v8, recording the percentiles in rep. It prints a progress line to
+// needs, and, when node is not empty, every measure but decode and process
+// in v8, recording the percentiles in rep. It prints a progress line to
 // stderr before each case in each implementation.
 func measureStartups(ctx context.Context, rep *report, cs []startupCase, re *regexp.Regexp, node string) error {
 	sis := startupImpls()
@@ -215,7 +215,7 @@ func measureStartups(ctx context.Context, rep *report, cs []startupCase, re *reg
 				jobs = append(jobs, job{c, im.Name})
 			}
 		}
-		if node != "" && c.measure == "instantiate" && !c.wasi {
+		if node != "" && c.measure != "decode" && c.measure != "process" {
 			jobs = append(jobs, job{c, "v8"})
 		}
 	}
