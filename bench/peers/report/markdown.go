@@ -143,7 +143,8 @@ func (r *report) startupMarkdown(b *strings.Builder) {
 			"TurboFan the hot ones later, in the background. Its instantiate is `new WebAssembly.Instance` " +
 			"(gohello's against one `node:wasi` host made beforehand), and its first-instruction both and a call " +
 			"of `add`. V8 cannot close a module or an instance: its garbage collector frees them when it sees " +
-			"fit and is not forced between iterations, so no v8 figure includes freeing. It has no process yet.\n\n")
+			"fit and is not forced between iterations, so no v8 figure includes freeing. Its process is node " +
+			"running `report/v8run.mjs`, a `node:wasi` runner like `terra-run`, with ExperimentalWarning disabled.\n\n")
 	}
 	fmt.Fprintf(b, "| measure | module | iterations | %s |\n|---|---|---:|%s\n", strings.Join(impls, " | "), strings.Repeat("---:|", len(impls)))
 	for _, rw := range rows {

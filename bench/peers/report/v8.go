@@ -6,7 +6,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +22,11 @@ import (
 //
 //go:embed v8.mjs
 var v8Script string
+
+// v8RunScript is node's WASI runner for measure=process; see its comment.
+//
+//go:embed v8run.mjs
+var v8RunScript string
 
 // v8StartupFlags are node's flags for v8.mjs's start-up measures: no native
 // module cache, which would otherwise hand a compile of the same bytes the
@@ -167,4 +174,18 @@ func v8StartupWant(c startupCase) string {
 		return "_start"
 	}
 	return kernelResult(2 + 3)
+}
+
+// v8StartupImpl returns v8 as a start-up implementation with only a
+// Command, for measure=process: it writes v8run.mjs into dir and runs it
+// with node, ExperimentalWarning (which node:wasi prints on every run)
+// disabled. The other measures are timed inside node by v8Startup.
+func v8StartupImpl(node string) bench.Impl {
+	return bench.Impl{Name: "v8", Command: func(_, dir string) ([]string, error) {
+		script := filepath.Join(dir, "v8run.mjs")
+		if err := os.WriteFile(script, []byte(v8RunScript), 0o644); err != nil {
+			return nil, err
+		}
+		return []string{node, "--disable-warning=ExperimentalWarning", script}, nil
+	}}
 }
