@@ -196,37 +196,20 @@ func (w workload) want() string {
 
 // measureStartups runs the start-up cases cs whose "startup/MEASURE/MODULE"
 // names match re in every start-up implementation that has what the case
-// needs, and, when node is not empty, instantiate of the tiny modules in
-// v8, recording the percentiles in rep. It prints a progress line to
-// stderr before each case in each implementation.
+// needs, v8 among them when node is not empty, recording the percentiles in
+// rep. It prints a progress line to stderr before each case in each
+// implementation.
 func measureStartups(ctx context.Context, rep *report, cs []startupCase, re *regexp.Regexp, node string) error {
 	sis := startupImpls()
-	type job struct {
-		c    startupCase
-		impl string
+	if node != "" {
+		sis = append(sis, v8StartupImpl(node))
 	}
-	var jobs []job
-	for _, c := range cs {
-		if !re.MatchString("startup/" + c.measure + "/" + c.module) {
-			continue
-		}
-		for _, im := range sis {
-			if c.applies(im) {
-				jobs = append(jobs, job{c, im.Name})
-			}
-		}
-		if node != "" && c.measure == "instantiate" && !c.wasi {
-			jobs = append(jobs, job{c, "v8"})
-		}
-	}
+	jobs := startupJobs(cs, re, sis)
 	if len(jobs) == 0 {
 		return nil
 	}
 	for _, im := range sis {
 		rep.StartupImpls = append(rep.StartupImpls, im.Name)
-	}
-	if node != "" {
-		rep.StartupImpls = append(rep.StartupImpls, "v8")
 	}
 	binDir, err := os.MkdirTemp("", "terra-report-")
 	if err != nil {
@@ -234,19 +217,46 @@ func measureStartups(ctx context.Context, rep *report, cs []startupCase, re *reg
 	}
 	defer os.RemoveAll(binDir)
 	for i, j := range jobs {
-		fmt.Fprintf(os.Stderr, "[%d/%d] startup %s/%s %s x%d\n", i+1, len(jobs), j.c.measure, j.c.module, j.impl, j.c.iters)
-		var res startupResult
-		var err error
-		if j.impl == "v8" {
-			res, err = v8Startup(ctx, node, j.c)
-		} else {
-			im := sis[slices.IndexFunc(sis, func(im bench.Impl) bool { return im.Name == j.impl })]
-			res, err = measureStartup(ctx, j.c, im, root, binDir)
-		}
+		fmt.Fprintf(os.Stderr, "[%d/%d] startup %s/%s %s x%d\n", i+1, len(jobs), j.c.measure, j.c.module, j.im.Name, j.c.iters)
+		res, err := j.run(ctx, node, root, binDir)
 		if err != nil {
-			return fmt.Errorf("startup %s/%s in %s: %w", j.c.measure, j.c.module, j.impl, err)
+			return fmt.Errorf("startup %s/%s in %s: %w", j.c.measure, j.c.module, j.im.Name, err)
 		}
 		rep.Startup = append(rep.Startup, res)
 	}
 	return nil
+}
+
+// startupJob is one start-up case to run in one implementation.
+type startupJob struct {
+	c  startupCase
+	im bench.Impl
+}
+
+// startupJobs returns the cases of cs whose "startup/MEASURE/MODULE" names
+// match re, each in every implementation of sis that has what it needs, in
+// the order of cs and then of sis.
+func startupJobs(cs []startupCase, re *regexp.Regexp, sis []bench.Impl) []startupJob {
+	var jobs []startupJob
+	for _, c := range cs {
+		if !re.MatchString("startup/" + c.measure + "/" + c.module) {
+			continue
+		}
+		for _, im := range sis {
+			if c.applies(im) {
+				jobs = append(jobs, startupJob{c, im})
+			}
+		}
+	}
+	return jobs
+}
+
+// run measures j: inside node by v8Startup for v8's measures but process,
+// else by measureStartup, with root the repository's root directory and
+// binDir the directory for the command-line runners.
+func (j startupJob) run(ctx context.Context, node, root, binDir string) (startupResult, error) {
+	if j.im.Name == "v8" && j.c.measure != "process" {
+		return v8Startup(ctx, node, j.c)
+	}
+	return measureStartup(ctx, j.c, j.im, root, binDir)
 }

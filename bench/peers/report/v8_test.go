@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +47,7 @@ func TestStartupMarkdown(t *testing.T) {
 		{Measure: "instantiate", Module: "tiny", Impl: "v8", Iters: 10, P50: 20 * time.Microsecond, P99: 40 * time.Microsecond},
 		{Measure: "warm-call", Module: "tiny", Impl: "terra-interp", Iters: 10, P50: 300, P99: 900},
 		{Measure: "warm-call", Module: "tiny", Impl: "wazero-interp", Iters: 10, P50: 150, P99: 600},
+		{Measure: "warm-call", Module: "tiny", Impl: "v8", Iters: 10, P50: 100, P99: 200},
 	}
 	r.Startup = append(r.Startup, startupResult{Measure: "decode", Module: "tiny", Impl: "terra-interp", Iters: 10, P50: 500, P99: 700})
 	md := r.markdown()
@@ -54,12 +58,77 @@ func TestStartupMarkdown(t *testing.T) {
 		"## Startup",
 		"| decode | tiny | 10 | 500 ns (700 ns) | – | – |",
 		"| instantiate | tiny | 10 | 5 µs (9 µs) | 15 µs (30 µs) | 20 µs (40 µs) |",
-		"| warm-call | tiny | 10 | 300 ns (900 ns) | 150 ns (600 ns) | – |",
+		"| warm-call | tiny | 10 | 300 ns (900 ns) | 150 ns (600 ns) | 100 ns (200 ns) |",
 		"| instantiate | tiny | 3.0x faster | 4.0x faster |",
-		"| warm-call | tiny | 2.0x slower | – |",
+		"| warm-call | tiny | 2.0x slower | 3.0x slower |",
+		"v8 is timed inside node", "It has no decode",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q:\n%s", want, md)
 		}
 	}
+}
+
+// TestV8StartupImplCommand checks that v8's command line for
+// measure=process runs the node given with v8run.mjs, written into dir.
+func TestV8StartupImplCommand(t *testing.T) {
+	dir := t.TempDir()
+	argv, err := v8StartupImpl("/opt/node").Command("", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "v8run.mjs")
+	if len(argv) == 0 || argv[0] != "/opt/node" || argv[len(argv)-1] != script {
+		t.Errorf("argv = %q, want /opt/node ... %s", argv, script)
+	}
+	if got, err := os.ReadFile(script); err != nil || string(got) != v8RunScript {
+		t.Errorf("%s: %v, or not v8run.mjs", script, err)
+	}
+}
+
+// TestV8Startup runs every start-up measure that V8 has with a few
+// iterations each, as the report runs them, checking every iteration's
+// checksum (the process measure's output); it needs a node 22 or later.
+func TestV8Startup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs node")
+	}
+	node := testNode(t)
+	const repoRoot = "../../.." // root is relative to bench/peers
+	cs, err := startupCases(repoRoot, 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	measured := 0
+	for _, c := range cs {
+		if !c.applies(v8StartupImpl(node)) {
+			continue
+		}
+		res, err := startupJob{c, v8StartupImpl(node)}.run(ctx, node, repoRoot, t.TempDir())
+		if err != nil {
+			t.Errorf("%s/%s: %v", c.measure, c.module, err)
+			continue
+		}
+		if res.Impl != "v8" || res.Iters != c.iters || res.P50 <= 0 || res.P99 < res.P50 {
+			t.Errorf("%s/%s: %+v", c.measure, c.module, res)
+		}
+		measured++
+	}
+	if measured != len(cs)-3 { // every case but the three decodes
+		t.Errorf("measured %d cases of %d, want all but decode", measured, len(cs))
+	}
+}
+
+// testNode returns a node fit for the report, or skips t: findNode's
+// choice, else the one that nodeInstall puts into bench/peers, since
+// localNode is relative to bench/peers and tests run in bench/peers/report.
+func testNode(t *testing.T) string {
+	for _, flag := range []string{"", filepath.Join("..", localNode)} {
+		if node, _ := findNode(flag); node != "" {
+			return node
+		}
+	}
+	t.Skipf("no node 22 or later; install one with `%s`", nodeInstall)
+	return ""
 }
