@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -141,4 +142,43 @@ func TestLatencies(t *testing.T) {
 	}
 	require.Equal(t, time.Duration(20), three.Percentile(50))
 	require.Equal(t, time.Duration(30), three.Percentile(99))
+}
+
+// BenchmarkIdleInstance measures what an idle instance costs beyond its
+// linear memory: Go heap per instance (its functions, tables, globals,
+// exports and bookkeeping) for the tiny module and the Go hello world, with
+// b.N instances alive at once. The memory itself is a reservation from the
+// sandbox pool: address space, plus resident pages only where a tenant
+// wrote.
+func BenchmarkIdleInstance(b *testing.B) {
+	ctx := context.Background()
+	gohello, err := os.ReadFile(gohelloPath)
+	require.NoError(b, err)
+	for _, m := range []struct {
+		name string
+		wasm []byte
+	}{{"tiny", TinyModule(0)}, {"gohello", gohello}} {
+		b.Run("module="+m.name, func(b *testing.B) {
+			rt, err := TerraImpl(terra.TierInterp).New(ctx, true)
+			require.NoError(b, err)
+			defer rt.Close(ctx)
+			cm, err := rt.Compile(ctx, m.wasm)
+			require.NoError(b, err)
+			insts := make([]Instance, 0, b.N)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for range b.N {
+				inst, err := cm.Instantiate(ctx)
+				require.NoError(b, err)
+				insts = append(insts, inst)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(b.N), "heap-B/instance")
+			for _, inst := range insts {
+				require.NoError(b, inst.Close(ctx))
+			}
+		})
+	}
 }
