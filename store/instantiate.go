@@ -34,6 +34,9 @@ type Options struct {
 	// Memory, if not nil, allocates the memory the module defines, with
 	// Image applied when Image is set; otherwise memories are Go slices.
 	Memory MemoryAllocator
+	// Recycler, if not nil, is the module's: instantiation reuses storage
+	// of released instances of the module, and Release gives it back.
+	Recycler *Recycler
 }
 
 // Caller runs a function, as an execution tier's Call does; Instantiate
@@ -81,18 +84,27 @@ func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver
 		Store:    s,
 		Module:   m,
 		Name:     opts.Name,
-		Funcs:    make([]*Function, 0, len(m.FuncSigs)),
 		Tables:   make([]*Table, 0, len(m.AllTables)),
 		Memories: make([]*Memory, 0, len(m.AllMemories)),
 		Globals:  make([]*Global, 0, len(m.AllGlobals)),
 		Exports:  make(map[string]Extern, len(m.Exports)),
 		Code:     code,
+		recycler: opts.Recycler,
+	}
+	st := opts.Recycler.get()
+	if st != nil {
+		inst.Funcs = st.index
+	} else {
+		inst.Funcs = make([]*Function, 0, len(m.FuncSigs))
 	}
 	if err := inst.link(imports); err != nil {
+		if st != nil {
+			opts.Recycler.put(st)
+		}
 		return nil, err
 	}
 	inst.use()
-	if err := inst.allocate(opts); err != nil {
+	if err := inst.allocate(opts, st); err != nil {
 		inst.Release()
 		return nil, err
 	}
@@ -247,17 +259,28 @@ func globalTypeString(t wasm.GlobalType) string {
 
 // allocate creates the module's own functions, tables, memories and
 // globals.
-func (inst *Instance) allocate(opts Options) error {
+// st, if not nil, is recycled storage to build them in.
+func (inst *Instance) allocate(opts Options, st *storage) error {
 	m, memoryLimit := inst.Module, opts.MemoryLimitPages
-	funcs := make([]Function, len(m.Funcs))
+	if st != nil {
+		// Every field but these three is zero for a function of a
+		// module, or set by Register.
+		inst.funcs = st.funcs
+	} else {
+		inst.funcs = make([]Function, len(m.Funcs))
+	}
 	for i, ti := range m.Funcs {
-		f := &funcs[i]
+		f := &inst.funcs[i]
 		f.Type, f.Instance, f.Index = &m.Types[ti], inst, m.NumImportedFuncs+uint32(i)
 		inst.Funcs = append(inst.Funcs, f)
 	}
 	inst.Store.Register(inst.Funcs[m.NumImportedFuncs:]...)
-	for _, t := range m.Tables {
-		tab, err := NewTable(t, opts.TableLimit)
+	for i, t := range m.Tables {
+		var buf []uint64
+		if st != nil && i < len(st.tables) {
+			buf = st.tables[i]
+		}
+		tab, err := newTable(t, opts.TableLimit, buf)
 		if err != nil {
 			return fmt.Errorf("table %d: %w", len(inst.Tables), err)
 		}
@@ -323,23 +346,30 @@ func (inst *Instance) export() {
 	}
 }
 
-// evalSegments evaluates the element segments' references and takes the
-// data segments' bytes. Declarative segments are dropped at once.
+// evalSegments evaluates the passive element segments' references, for
+// table.init. Active segments are evaluated straight into their tables as
+// they are applied (evaluation has no effects), and are dropped afterwards,
+// like declarative ones.
 func (inst *Instance) evalSegments() {
 	m := inst.Module
 	inst.Elems = make([][]uint64, len(m.Elems))
 	for i := range m.Elems {
 		seg := &m.Elems[i]
-		if seg.Mode == wasm.SegmentDeclarative {
+		if seg.Mode != wasm.SegmentPassive {
 			continue
 		}
 		refs := make([]uint64, len(seg.Init))
-		for j, e := range seg.Init {
-			refs[j], _ = inst.eval(e)
-		}
+		inst.evalElems(refs, seg)
 		inst.Elems[i] = refs
 	}
 	inst.dropped = make([]uint64, (len(m.Data)+63)/64)
+}
+
+// evalElems evaluates seg's references into dst.
+func (inst *Instance) evalElems(dst []uint64, seg *wasm.ElemSegment) {
+	for j, e := range seg.Init {
+		dst[j], _ = inst.eval(e)
+	}
 }
 
 // initSegments applies the active segments with the semantics of
@@ -353,11 +383,10 @@ func (inst *Instance) initSegments(img *Image) error {
 		}
 		t := inst.Tables[seg.Table]
 		off, _ := inst.eval(seg.Offset)
-		if !fits(off, len(inst.Elems[i]), len(t.Elems)) {
+		if !fits(off, len(seg.Init), len(t.Elems)) {
 			return &Trap{Kind: TrapTableOutOfBounds}
 		}
-		copy(t.Elems[off:], inst.Elems[i])
-		inst.Elems[i] = nil
+		inst.evalElems(t.Elems[off:], seg)
 	}
 	if img != nil {
 		// Every active segment fits in the fresh memory (NewImage checked),
@@ -392,7 +421,7 @@ func (inst *Instance) initSegments1() error {
 	elemOffsets := make([]uint64, len(m.Elems))
 	for i := range m.Elems {
 		off, _ := inst.eval(m.Elems[i].Offset)
-		if !fits(off, len(inst.Elems[i]), len(inst.Tables[m.Elems[i].Table].Elems)) {
+		if !fits(off, len(m.Elems[i].Init), len(inst.Tables[m.Elems[i].Table].Elems)) {
 			return &LinkError{Msg: fmt.Sprintf("elements segment %d does not fit", i)}
 		}
 		elemOffsets[i] = off
@@ -406,8 +435,7 @@ func (inst *Instance) initSegments1() error {
 		dataOffsets[i] = off
 	}
 	for i := range m.Elems {
-		copy(inst.Tables[m.Elems[i].Table].Elems[elemOffsets[i]:], inst.Elems[i])
-		inst.Elems[i] = nil
+		inst.evalElems(inst.Tables[m.Elems[i].Table].Elems[elemOffsets[i]:], &m.Elems[i])
 	}
 	for i := range m.Data {
 		copy(inst.Memories[m.Data[i].Memory].Bytes[dataOffsets[i]:], m.Data[i].Init)
@@ -458,4 +486,5 @@ func (inst *Instance) unuse() {
 	for _, o := range inst.owners {
 		o.unuse()
 	}
+	inst.recycle()
 }

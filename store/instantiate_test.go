@@ -569,3 +569,41 @@ func datas(inst *store.Instance) [][]byte {
 	}
 	return d
 }
+
+// TestRecycledInstanceStorage instantiates a module with a table of its own
+// functions, releases it and instantiates again from the same Recycler:
+// the new instance reuses the storage, the old handles resolve to nothing,
+// and the old instance's table reads as empty.
+func TestRecycledInstanceStorage(t *testing.T) {
+	m, err := wasm.Parse(wt.Module(
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecFunction, wt.Vec([]byte{0}, []byte{0})),
+		wt.Section(wt.SecTable, wt.Vec([]byte{byte(wasm.FuncRef), 0, 3})),
+		wt.Section(wt.SecElement, wt.Vec([]byte{0, 0x41, 1, opEnd, 2, 0, 1})),
+		wt.Section(wt.SecCode, wt.Vec(wt.Body(nil, opEnd), wt.Body(nil, opEnd))),
+	), wasm.Features2_0)
+	require.NoError(t, err)
+	s := store.New()
+	var r store.Recycler
+	opts := store.Options{Recycler: &r}
+	a, err := store.Instantiate(context.Background(), s, m, externs{}, nil, callHost, opts)
+	require.NoError(t, err)
+	table, old := a.Tables[0], append([]uint64(nil), a.Tables[0].Elems...)
+	require.Zero(t, old[0])
+	require.Same(t, a.Funcs[1], s.Func(old[2]))
+	record := a.Funcs[0]
+	a.Release()
+	require.Empty(t, table.Elems, "a released instance's table reads as empty")
+	require.Equal(t, int64(-1), table.Grow(1, 0), "and does not grow")
+
+	b, err := store.Instantiate(context.Background(), s, m, externs{}, nil, callHost, opts)
+	require.NoError(t, err)
+	require.Same(t, record, b.Funcs[0], "the function records were reused")
+	require.Same(t, b, b.Funcs[0].Instance)
+	for _, h := range old[1:] {
+		require.Nil(t, s.Func(h), "an old handle never reaches the new tenant")
+	}
+	require.Zero(t, b.Tables[0].Elems[0])
+	require.Same(t, b.Funcs[0], s.Func(b.Tables[0].Elems[1]))
+	require.Same(t, b.Funcs[1], s.Func(b.Tables[0].Elems[2]))
+}

@@ -218,6 +218,11 @@ type Table struct {
 // elements, 0 for DefaultTableLimit) bounds it; a minimum above the limit is
 // an error wrapping ErrTableLimit.
 func NewTable(t wasm.TableType, limit uint32) (*Table, error) {
+	return newTable(t, limit, nil)
+}
+
+// newTable is NewTable, reusing buf's array when it is large enough.
+func newTable(t wasm.TableType, limit uint32, buf []uint64) (*Table, error) {
 	if limit == 0 {
 		limit = DefaultTableLimit
 	}
@@ -228,7 +233,14 @@ func NewTable(t wasm.TableType, limit uint32) (*Table, error) {
 	if t.Limits.HasMax && t.Limits.Max < max {
 		max = t.Limits.Max
 	}
-	return &Table{Type: t, Elems: make([]uint64, t.Limits.Min), Max: max}, nil
+	var elems []uint64
+	if cap(buf) >= int(t.Limits.Min) {
+		elems = buf[:t.Limits.Min]
+		clear(elems)
+	} else {
+		elems = make([]uint64, t.Limits.Min)
+	}
+	return &Table{Type: t, Elems: elems, Max: max}, nil
 }
 
 // ErrTableLimit reports a table whose minimum size exceeds the embedder's
@@ -373,6 +385,11 @@ type Instance struct {
 	// to zero. Guarded by Store.mu.
 	users    int
 	released bool // by Release
+	// funcs holds the records of the module's own functions.
+	funcs []Function
+	// recycler, if not nil, takes the instance's storage back when its
+	// last user is gone.
+	recycler *Recycler
 	// owners are the distinct instances whose functions or memories this
 	// one imports, each counting this one among its users.
 	owners []*Instance

@@ -1,0 +1,67 @@
+package store
+
+import "sync"
+
+// Recycler keeps the storage of released instances of one module for later
+// instantiations of it: the records of the module's functions, the function
+// index space and the element arrays of its tables. A Go program defines
+// thousands of functions; allocating and zeroing their records, then
+// collecting them, was most of what instantiating one cost beyond its
+// memory. A Recycler is safe for concurrent use.
+type Recycler struct {
+	mu   sync.Mutex
+	free []*storage
+}
+
+// maxRecycled bounds what a Recycler keeps: beyond it, released storage is
+// left to the garbage collector.
+const maxRecycled = 64
+
+// storage is what an instance takes from a Recycler and gives back.
+type storage struct {
+	funcs  []Function  // the module's own functions
+	index  []*Function // the function index space, imports first
+	tables [][]uint64  // element arrays of the module's own tables
+}
+
+func (r *Recycler) get() *storage {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := len(r.free)
+	if n == 0 {
+		return nil
+	}
+	st := r.free[n-1]
+	r.free[n-1] = nil
+	r.free = r.free[:n-1]
+	return st
+}
+
+func (r *Recycler) put(st *storage) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.free) < maxRecycled {
+		r.free = append(r.free, st)
+	}
+}
+
+// recycle gives the instance's storage to its recycler, once no user is
+// left: no function of it is registered any more, and no instance imports
+// from it. Its tables and function index space read as empty from then on,
+// so that stale references to them see nothing of the next tenant.
+func (inst *Instance) recycle() {
+	if inst.recycler == nil {
+		return
+	}
+	m := inst.Module
+	st := &storage{funcs: inst.funcs, index: inst.Funcs[:0]}
+	for _, t := range inst.Tables[m.NumImportedTables:] {
+		st.tables = append(st.tables, t.Elems[:0])
+		t.Elems, t.Max = nil, 0
+	}
+	inst.funcs, inst.Funcs = nil, nil
+	inst.recycler.put(st)
+}
