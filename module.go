@@ -16,7 +16,9 @@ type CompiledModule struct {
 	image  *store.Image // the data segments applied at once, when possible
 	// memory allocates the module's memory; nil for Go slices.
 	memory store.MemoryAllocator
-	host   *hostModule // nil for a WebAssembly module
+	// recycler keeps the storage of closed instances for new ones.
+	recycler store.Recycler
+	host     *hostModule // nil for a WebAssembly module
 }
 
 // ExternType is the type of an import or export: its kind and the type

@@ -255,7 +255,8 @@ func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg Insta
 		inst.inst, err = r.instantiateHost(cm.host, cfg.Name)
 	} else {
 		inst.inst, err = store.Instantiate(ctx, r.store, cm.module, resolver{r, cfg.Imports}, cm.code,
-			r.engine.Call, store.Options{Name: cfg.Name, MemoryLimitPages: r.memLimit, Image: cm.image, Memory: cm.memory})
+			r.engine.Call, store.Options{Name: cfg.Name, MemoryLimitPages: r.memLimit, Image: cm.image, Memory: cm.memory,
+				Recycler: &cm.recycler})
 	}
 	if err != nil {
 		inst = nil

@@ -73,13 +73,10 @@ func fillSealed(fd int, data []byte, size int) error {
 	return nil
 }
 
-// mapImage maps img copy-on-write over the memory's first pages, replacing
-// the image mapped there before, if any. The mapped pages are readable and
-// writable like the committed pages around them.
+// mapImage maps img copy-on-write over the first pages of a memory that
+// holds no image. The mapped pages are readable and writable like the
+// committed pages around them.
 func (m *Memory) mapImage(img *Image) error {
-	if err := m.unmapImage(); err != nil {
-		return err
-	}
 	f := img.mapped
 	_, err := unix.MmapPtr(f.fd, 0, unsafe.Pointer(unsafe.SliceData(m.region)), uintptr(f.size),
 		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED)
@@ -91,13 +88,9 @@ func (m *Memory) mapImage(img *Image) error {
 	return nil
 }
 
-// unmapImage replaces the mapped image, if any, with zeroed anonymous pages.
-// Images lie within the committed pages, so the replacement is committed
-// too.
+// unmapImage replaces the mapped image with zeroed anonymous pages. Images
+// lie within the committed pages, so the replacement is committed too.
 func (m *Memory) unmapImage() error {
-	if m.image == nil {
-		return nil
-	}
 	_, err := unix.MmapPtr(-1, 0, unsafe.Pointer(unsafe.SliceData(m.region)), uintptr(m.image.mapped.size),
 		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED|unix.MAP_NORESERVE)
 	if err != nil {

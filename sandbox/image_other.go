@@ -13,4 +13,4 @@ func newImage(data []byte, _ bool) (*Image, error) { return &Image{data: data}, 
 
 func (m *Memory) mapImage(*Image) error { panic("sandbox: images are not mapped on this platform") }
 
-func (m *Memory) unmapImage() error { return nil }
+func (m *Memory) unmapImage() error { panic("sandbox: images are not mapped on this platform") }

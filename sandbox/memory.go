@@ -38,10 +38,14 @@ type Memory struct {
 	// memory from the pool needs no system call when sizes match.
 	rw  int
 	max uint32 // pages
-	// image is the image mapped over the first pages, if any. It stays
-	// mapped across reuse: resetting restores its contents, so the next
-	// tenant that starts from the same image needs no system call.
+	// image is the image at the front of the memory, if any: mapped
+	// there, in which case resetting restores it and the next tenant of
+	// the same image needs no system call, or copied there by Get, in
+	// which case resetting leaves its first kept bytes alone, for the next
+	// tenant of the same image gets it copied over them again and any
+	// other gets them cleared (see init).
 	image *Image
+	kept  int
 	pool  *Pool // the pool it came from
 	// resident is reset's buffer for the residency of the pages.
 	resident []byte
@@ -73,4 +77,18 @@ func (m *Memory) Grow(delta uint32) (uint32, error) {
 		return old, err
 	}
 	return old, nil
+}
+
+// dropImage removes what an image left at the front: a mapping is replaced
+// by zero pages, a copy's kept bytes are cleared.
+func (m *Memory) dropImage() error {
+	if m.image == nil {
+		return nil
+	}
+	if m.image.Mapped() {
+		return m.unmapImage()
+	}
+	err := m.clearResident(m.region[:m.kept])
+	m.image, m.kept = nil, 0
+	return err
 }

@@ -60,14 +60,20 @@ func (m *Memory) commit(n int) error {
 // tenant.
 func (m *Memory) reset() error {
 	b := m.bytes
-	if m.image != nil {
+	switch img := m.image; {
+	case img != nil && img.Mapped():
 		// Dropping a private file mapping's pages discards the tenant's
 		// copies; clearing would write zeros over the image.
-		n := min(m.image.mapped.size, len(b))
+		n := min(img.mapped.size, len(b))
 		if err := unix.Madvise(b[:n], unix.MADV_DONTNEED); err != nil {
 			return fmt.Errorf("sandbox: reset memory: %w", err)
 		}
 		b = b[n:]
+	case img != nil:
+		// The image's whole pages get the image again or are cleared
+		// when the memory is next taken (see init).
+		m.kept = min(len(img.data)/unix.Getpagesize()*unix.Getpagesize(), len(b))
+		b = b[m.kept:]
 	}
 	n := min(len(b), keepResident)
 	if err := m.clearResident(b[:n]); err != nil {

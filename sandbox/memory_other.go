@@ -27,3 +27,9 @@ func (m *Memory) reset() error {
 	m.bytes = m.bytes[:0]
 	return nil
 }
+
+// clearResident zeroes b.
+func (m *Memory) clearResident(b []byte) error {
+	clear(b)
+	return nil
+}

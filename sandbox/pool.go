@@ -15,8 +15,8 @@ const DefaultReservations = 1024
 // nothing of the previous one. It is safe for concurrent use.
 type Pool struct {
 	mu   sync.Mutex
-	free []*Memory // reset memories without a mapped image
-	// imaged holds reset memories by the image mapped in them, so that a
+	free []*Memory // reset memories without an image
+	// imaged holds reset memories by the image at their front, so that a
 	// memory goes back to a tenant starting from the same image when one
 	// asks.
 	imaged map[*Image][]*Memory
@@ -65,14 +65,14 @@ func (p *Pool) Get(min, max uint32, img *Image) (*Memory, error) {
 
 // init commits n bytes of a reset memory and puts img there.
 func (m *Memory) init(n int, img *Image) error {
-	switch {
-	case img == nil || !img.Mapped():
-		if err := m.unmapImage(); err != nil {
+	if m.image != img {
+		if err := m.dropImage(); err != nil {
 			return err
 		}
-	case m.image != img:
-		if err := m.mapImage(img); err != nil {
-			return err
+		if img != nil && img.Mapped() {
+			if err := m.mapImage(img); err != nil {
+				return err
+			}
 		}
 	}
 	if err := m.commit(n); err != nil {
@@ -80,6 +80,7 @@ func (m *Memory) init(n int, img *Image) error {
 	}
 	if img != nil && !img.Mapped() {
 		copy(m.bytes, img.data)
+		m.image = img
 	}
 	return nil
 }
@@ -89,7 +90,7 @@ func (m *Memory) init(n int, img *Image) error {
 // is free.
 func (p *Pool) take(img *Image) (*Memory, error) {
 	p.mu.Lock()
-	if img != nil && img.Mapped() {
+	if img != nil {
 		if m := p.popImaged(img); m != nil {
 			p.mu.Unlock()
 			return m, nil
