@@ -100,6 +100,29 @@ func TestAddressSpaceBudget(t *testing.T) {
 	require.ErrorIs(t, err, ErrGrow, "minimum above maximum")
 }
 
+func TestTrimReleasesIdleMemoriesOnly(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	img, err := NewImage(pattern(100))
+	require.NoError(t, err)
+	inUse, err := p.Get(1, 1, nil)
+	require.NoError(t, err)
+	idle, err := p.Get(1, 1, img)
+	require.NoError(t, err)
+	p.Put(idle)
+
+	p.Trim()
+	require.Equal(t, 1, p.live, "the idle memory's reservation is released")
+	inUse.Bytes()[PageSize-1] = 1 // still committed
+	m, err := p.Get(1, 1, img)
+	require.NoError(t, err, "the pool stays open")
+	requireImage(t, m, pattern(100))
+	p.Put(m)
+	p.Put(inUse)
+	p.Trim()
+	require.Zero(t, p.live)
+}
+
 func TestPoolConcurrentUse(t *testing.T) {
 	p := NewPool(8)
 	defer p.Close()

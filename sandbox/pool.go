@@ -171,17 +171,30 @@ func (p *Pool) release(m *Memory) {
 	p.mu.Unlock()
 }
 
+// Trim releases the reservations of the memories the pool keeps for reuse,
+// giving their address space and resident pages back to the system; the
+// next Get makes a new reservation, whose pages fault in as they are
+// touched. Memories in use are unaffected.
+func (p *Pool) Trim() { p.trim(false) }
+
 // Close releases the reservations the pool holds; memories still in use
 // stay valid until they are released by Put on a closed pool.
-func (p *Pool) Close() {
+func (p *Pool) Close() { p.trim(true) }
+
+// trim releases the idle memories and, if closing, closes the pool in the
+// same critical section, so that no Get takes an idle memory from a closed
+// pool.
+func (p *Pool) trim(closing bool) {
 	p.mu.Lock()
-	free := p.free
+	idle := p.free
 	for _, ms := range p.imaged {
-		free = append(free, ms...)
+		idle = append(idle, ms...)
 	}
-	p.free, p.imaged, p.closed = nil, nil, true
+	p.free = nil
+	clear(p.imaged)
+	p.closed = p.closed || closing
 	p.mu.Unlock()
-	for _, m := range free {
+	for _, m := range idle {
 		p.release(m)
 	}
 }
