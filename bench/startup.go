@@ -16,6 +16,7 @@ import (
 	"github.com/terra-runtime/terra"
 	"github.com/terra-runtime/terra/host/wasi"
 	"github.com/terra-runtime/terra/internal/wasmtest"
+	"github.com/terra-runtime/terra/sandbox"
 	"github.com/terra-runtime/terra/wasm"
 )
 
@@ -114,6 +115,11 @@ type Impl struct {
 	// program's path, which Startup appends. root is the repository's root
 	// directory. It is for measure=process.
 	Command func(root, dir string) ([]string, error)
+	// Trim, if not nil, releases what the implementation keeps of closed
+	// instances for later ones, beyond what a compiled module keeps (terra:
+	// the idle reservations of the process's sandbox pool), so that
+	// measure=instantiate-fresh starts from nothing kept.
+	Trim func()
 }
 
 // Runtime is a runtime of an Impl.
@@ -180,10 +186,23 @@ type startupModule struct {
 //     wazero's interpreter lowers every function to its IR, and its compiler
 //     translates every function to machine code.
 //   - instantiate: instantiating a module compiled beforehand, then closing
-//     the instance: the per-request cost of a fresh isolated instance once
-//     the code is ready. The teardown is timed too, because every request
-//     pays it. gohello's imports of WASI are resolved against one WASI host
-//     module instantiated in the runtime beforehand; its _start is not run.
+//     the instance: the per-request cost of an isolated instance once the
+//     code is ready, in the pooled case, where each instance reuses what
+//     the one before left (terra: its memory reservation, with the pages
+//     resident and the data image in place, and its storage). The teardown
+//     is timed too, because every request pays it. gohello's imports of
+//     WASI are resolved against one WASI host module instantiated in the
+//     runtime beforehand; its _start is not run.
+//   - instantiate-fresh: the same instantiation while every earlier
+//     instance of the measure stays open, so that nothing of a closed
+//     instance can be reused: the fresh case, as in a burst of requests.
+//     For terra each instance gets a new memory reservation, whose pages
+//     fault in as the data image and the instance touch them. The instances
+//     are closed when the measure ends, untimed. Since each holds one of
+//     the process's sandbox.DefaultReservations, at most FreshCap stay
+//     open: then, untimed, they are closed, the module is compiled anew and
+//     the implementation's Trim releases what it kept (see Fresh). wazero,
+//     which pools nothing, does the work of instantiate less the close.
 //   - first-instruction (tiny): from raw bytes to a call that returns, per
 //     iteration: compile, instantiate, call add(2, 3), close the instance
 //     and the compiled module. This is the latency of a cold request for a
@@ -268,6 +287,38 @@ func Startup(b *testing.B, root string, impls []Impl) {
 				}
 				return inst.Close(ctx)
 			})
+		})
+	}
+
+	for _, m := range modules {
+		each("instantiate-fresh", m, func(b *testing.B, impl Impl, rt Runtime) {
+			f, err := NewFresh(ctx, impl, rt, m.wasm)
+			if err != nil {
+				b.Fatal(err)
+			}
+			// Closed on failure too: open instances hold reservations
+			// that later sub-benchmarks need.
+			defer func() {
+				if err := f.Close(ctx); err != nil {
+					b.Error(err)
+				}
+			}()
+			var lat Latencies
+			for b.Loop() {
+				if f.Full() {
+					b.StopTimer()
+					if err := f.Restart(ctx); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				d, err := f.Instantiate(ctx)
+				lat.Add(d)
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			lat.Report(b)
 		})
 	}
 
@@ -419,6 +470,93 @@ func timeEach(b *testing.B, op func() error) {
 	lat.Report(b)
 }
 
+// FreshCap is the most instances that measure=instantiate-fresh keeps open
+// at once: well below sandbox.DefaultReservations, the budget that terra's
+// instances share with everything else in the process, whatever the number
+// of iterations.
+const FreshCap = 256
+
+// Fresh makes the instances of measure=instantiate-fresh: instances of one
+// module, each made while the earlier ones stay open. It is shared by
+// Startup and bench/peers/report.
+type Fresh struct {
+	impl Impl
+	rt   Runtime
+	wasm []byte
+	cm   Compiled
+	open []Instance
+}
+
+// NewFresh trims impl, so that the first instance finds nothing kept by
+// earlier measures, and compiles wasm in rt, a runtime of impl.
+func NewFresh(ctx context.Context, impl Impl, rt Runtime, wasm []byte) (*Fresh, error) {
+	f := &Fresh{impl: impl, rt: rt, wasm: wasm}
+	f.trim()
+	if err := f.compile(ctx); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// compile compiles the module anew: a compiled module may keep the storage
+// of its closed instances for the next ones.
+func (f *Fresh) compile(ctx context.Context) error {
+	cm, err := f.rt.Compile(ctx, f.wasm)
+	if err != nil {
+		return err
+	}
+	f.cm = cm
+	return nil
+}
+
+// trim calls the implementation's Trim, if any.
+func (f *Fresh) trim() {
+	if f.impl.Trim != nil {
+		f.impl.Trim()
+	}
+}
+
+// Full reports whether FreshCap instances are open, so that Restart must
+// come before the next Instantiate.
+func (f *Fresh) Full() bool { return len(f.open) >= FreshCap }
+
+// Instantiate makes one more instance, keeps it open and returns how long
+// the instantiation took.
+func (f *Fresh) Instantiate(ctx context.Context) (time.Duration, error) {
+	if f.Full() {
+		return 0, fmt.Errorf("bench: %d fresh instances open; Restart first", len(f.open))
+	}
+	t0 := time.Now()
+	inst, err := f.cm.Instantiate(ctx)
+	d := time.Since(t0)
+	if err != nil {
+		return d, err
+	}
+	f.open = append(f.open, inst)
+	return d, nil
+}
+
+// Restart closes what is open, as Close does, and compiles the module anew.
+func (f *Fresh) Restart(ctx context.Context) error {
+	if err := f.Close(ctx); err != nil {
+		return err
+	}
+	return f.compile(ctx)
+}
+
+// Close closes the open instances and the compiled module, and trims the
+// implementation, so that what they leave serves no later instance.
+func (f *Fresh) Close(ctx context.Context) error {
+	var errs []error
+	for _, inst := range f.open {
+		errs = append(errs, inst.Close(ctx))
+	}
+	f.open = nil
+	errs = append(errs, f.cm.Close(ctx))
+	f.trim()
+	return errors.Join(errs...)
+}
+
 // callAdd calls add(2, 3) on inst.
 func callAdd(ctx context.Context, inst Instance) ([]uint64, error) {
 	add := inst.Func("add")
@@ -436,8 +574,9 @@ func checkAdd(b *testing.B, res []uint64) {
 }
 
 // TerraImpl returns terra with the given tier, named "terra-" plus the tier.
-// Its Decode is wasm.Parse with the 2.0 features, and its Command builds
-// cmd/terra-run and runs it with --tier.
+// Its Decode is wasm.Parse with the 2.0 features, its Command builds
+// cmd/terra-run and runs it with --tier, and its Trim trims the process's
+// sandbox pool, whose idle memories every terra runtime reuses.
 func TerraImpl(tier terra.Tier) Impl {
 	return Impl{
 		Name: "terra-" + string(tier),
@@ -469,6 +608,7 @@ func TerraImpl(tier terra.Tier) Impl {
 			}
 			return []string{bin, "--tier", string(tier)}, nil
 		},
+		Trim: sandbox.Shared().Trim,
 	}
 }
 

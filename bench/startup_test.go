@@ -20,9 +20,10 @@ var tiers = []terra.Tier{terra.TierInterp, terra.TierJIT, terra.TierTiered}
 
 // BenchmarkStartup measures how fast terra starts a fresh instance, in every
 // tier of the list tiers, with the measures that Startup describes: decode,
-// compile, instantiate, first-instruction, first-call, warm-call and process
-// (cmd/terra-run in a new process), on a tiny module, the tiny module with a
-// 64 KiB data segment, the 2.5 MB Go hello world and a C hello world. Each
+// compile, instantiate (pooled), instantiate-fresh, first-instruction,
+// first-call, warm-call and process (cmd/terra-run in a new process), on a
+// tiny module, the tiny module with a 64 KiB data segment, the 2.5 MB Go
+// hello world and a C hello world. Each
 // sub-benchmark, named measure=M/module=X/impl=terra-TIER, reports p50-ns and
 // p99-ns over its iterations besides ns/op. Decode does not depend on the
 // tier, so it is only measured once, under terra-interp.
@@ -116,6 +117,70 @@ func TestTerraImplWASI(t *testing.T) {
 			require.True(t, errors.Is(err, terra.ErrTierUnavailable), "%v", err)
 		}
 	}
+}
+
+// freshRuntime is a Runtime whose compiled modules and instances count
+// what is open, for TestFresh.
+type freshRuntime struct {
+	compiled, instances, trims int
+}
+
+func (r *freshRuntime) Compile(context.Context, []byte) (Compiled, error) {
+	r.compiled++
+	return freshCompiled{r}, nil
+}
+
+func (r *freshRuntime) Close(context.Context) error { return nil }
+
+type freshCompiled struct{ r *freshRuntime }
+
+func (c freshCompiled) Instantiate(context.Context) (Instance, error) {
+	c.r.instances++
+	return freshInstance{c.r}, nil
+}
+
+func (c freshCompiled) Close(context.Context) error {
+	c.r.compiled--
+	return nil
+}
+
+type freshInstance struct{ r *freshRuntime }
+
+func (freshInstance) Func(string) Func { return nil }
+
+func (i freshInstance) Close(context.Context) error {
+	i.r.instances--
+	return nil
+}
+
+// TestFresh checks that instantiate-fresh keeps its instances open up to
+// FreshCap, and that each start, restart and close leaves one compiled
+// module or none, trimmed after what was closed.
+func TestFresh(t *testing.T) {
+	ctx := context.Background()
+	r := &freshRuntime{}
+	impl := Impl{Trim: func() {
+		require.Zero(t, r.instances, "trimmed with instances open")
+		r.trims++
+	}}
+	f, err := NewFresh(ctx, impl, r, nil)
+	require.NoError(t, err)
+	require.Equal(t, freshRuntime{compiled: 1, trims: 1}, *r)
+	for range FreshCap {
+		require.False(t, f.Full())
+		_, err := f.Instantiate(ctx)
+		require.NoError(t, err)
+	}
+	require.True(t, f.Full())
+	require.Equal(t, FreshCap, r.instances)
+	_, err = f.Instantiate(ctx)
+	require.Error(t, err, "past FreshCap without a restart")
+	require.NoError(t, f.Restart(ctx))
+	require.Equal(t, freshRuntime{compiled: 1, trims: 2}, *r)
+	_, err = f.Instantiate(ctx)
+	require.NoError(t, err)
+	require.NoError(t, f.Close(ctx))
+	require.Equal(t, freshRuntime{trims: 3}, *r)
 }
 
 // TestLatencies checks the nearest-rank percentiles.

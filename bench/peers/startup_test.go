@@ -6,7 +6,9 @@
 // their ratios compare pair by pair. Sub-benchmarks are named
 // Startup/measure=M/module=X/impl=I, where
 //
-//   - measure is decode, compile, instantiate, first-instruction,
+//   - measure is decode, compile, instantiate (pooled: each instance
+//     closed before the next), instantiate-fresh (earlier instances kept
+//     open, so that terra reuses no memory of theirs), first-instruction,
 //     first-call, warm-call or process;
 //   - module is tiny (an i32 add and one page of memory), tiny-data64k (the
 //     same with a 64 KiB data segment), gohello (the 2.5 MB Go hello world
