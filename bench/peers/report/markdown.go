@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/terra-runtime/terra/bench"
 )
 
 // markdown renders the report as report.md: the setup, then for each kind
@@ -121,16 +123,23 @@ func (r *report) startupMarkdown(b *strings.Builder) {
 	}
 	impls := r.StartupImpls
 	base := impls[0]
-	b.WriteString("## Startup\n\n" +
-		"The start-up measures of `BenchmarkStartup` (`go doc github.com/terra-runtime/terra/bench.Startup`), " +
-		"each iteration timed alone: decode (terra's `wasm.Parse`; wazero has no separate decode), compile " +
-		"(and close, which evicts wazero's cache), instantiate (and close) a module compiled beforehand, " +
-		"first-instruction (compile, instantiate, call `add`, close), first-call (the first call of `add` on a " +
-		"fresh instance, alone), warm-call (a later call), and process (`terra-run` or `wazero run` running a C " +
-		"hello world in a new process). tiny is an i32 add and one page of memory; tiny-data64k adds a data " +
-		"segment filling the page; gohello is the 2.5 MB Go hello world for wasip1, instantiated against a WASI " +
-		"host made beforehand, without running `_start`. Each cell is the p50 of the iterations, with the p99 " +
-		"(nearest rank) in parentheses.")
+	fmt.Fprintf(b, "## Startup\n\n"+
+		"The start-up measures of `BenchmarkStartup` (`go doc github.com/terra-runtime/terra/bench.Startup`), "+
+		"each iteration timed alone: decode (terra's `wasm.Parse`; wazero has no separate decode), compile "+
+		"(and close, which evicts wazero's cache), instantiate (and close) a module compiled beforehand, "+
+		"instantiate-fresh (the same without the close), first-instruction (compile, instantiate, call `add`, "+
+		"close), first-call (the first call of `add` on a fresh instance, alone), warm-call (a later call), and "+
+		"process (`terra-run` or `wazero run` running a C hello world in a new process). instantiate is the "+
+		"pooled case: terra's next instance reuses the closed one's memory reservation, with its pages resident "+
+		"and the data image in place, and its storage. instantiate-fresh keeps every instance of the measure "+
+		"open until the measure ends, so that each of terra's gets a new reservation, whose pages fault in as "+
+		"the data image and the instance touch them; at most %d stay open, then, untimed, they are closed, the "+
+		"module is compiled anew and terra's idle reservations are released. wazero pools nothing (its memories "+
+		"come from the Go heap), so its two measures differ only by the close and by the instances kept alive. "+
+		"tiny is an i32 add and one page of memory; tiny-data64k adds a data segment filling the page; gohello "+
+		"is the 2.5 MB Go hello world for wasip1, instantiated against a WASI host made beforehand, without "+
+		"running `_start`. Each cell is the p50 of the iterations, with the p99 (nearest rank) in parentheses.",
+		bench.FreshCap)
 	b.WriteString("\n\n")
 	if slices.Contains(impls, "v8") {
 		b.WriteString("v8 is timed inside node by `report/v8.mjs` with `process.hrtime.bigint`. It has no decode: V8 " +
@@ -141,7 +150,9 @@ func (r *report) startupMarkdown(b *strings.Builder) {
 			"this decodes and validates every function but compiles none: Liftoff compiles each function at its " +
 			"first call, which v8's first-call therefore includes (as terra's includes lowering `add`), and " +
 			"TurboFan the hot ones later, in the background. Its instantiate is `new WebAssembly.Instance` " +
-			"(gohello's against one `node:wasi` host made beforehand), and its first-instruction both and a call " +
+			"(gohello's against one `node:wasi` host made beforehand), its instantiate-fresh the same with the " +
+			"instances kept referenced in an array, so that the garbage collector frees none of them until the " +
+			"measure ends, and its first-instruction both and a call " +
 			"of `add`. V8 cannot close a module or an instance: its garbage collector frees them when it sees " +
 			"fit and is not forced between iterations, so no v8 figure includes freeing. Its process is node " +
 			"running `report/v8run.mjs`, a `node:wasi` runner like `terra-run`, with ExperimentalWarning disabled.\n\n")

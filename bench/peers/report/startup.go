@@ -18,7 +18,8 @@ import (
 )
 
 // This file measures the start-up latencies of bench.Startup (decode,
-// compile, instantiate, first-instruction, first-call, warm-call, process)
+// compile, instantiate, instantiate-fresh, first-instruction, first-call,
+// warm-call, process)
 // through the same bench.Impl adapters, timing each iteration and keeping
 // the 50th and 99th percentiles. bench.Startup itself needs a testing.B,
 // so the loops are repeated here, one iteration each as there.
@@ -66,6 +67,8 @@ type startupCtx struct {
 	// work on a compiled module or an instance.
 	cm   bench.Compiled
 	inst bench.Instance
+	// fresh makes the instances of measure=instantiate-fresh.
+	fresh *bench.Fresh
 	// argv is the command line of measure=process, program included.
 	argv []string
 }
@@ -116,6 +119,17 @@ func startupCases(root string, iters, slowIters int) ([]startupCase, error) {
 				}
 				err = inst.Close(ctx)
 				return time.Since(t0), err
+			}})
+	}
+	for _, m := range modules {
+		cs = append(cs, startupCase{measure: "instantiate-fresh", module: m.name, wasm: m.wasm, wasi: m.wasi, iters: m.iters,
+			run: func(ctx context.Context, c *startupCtx) (time.Duration, error) {
+				if c.fresh.Full() {
+					if err := c.fresh.Restart(ctx); err != nil {
+						return 0, err
+					}
+				}
+				return c.fresh.Instantiate(ctx)
 			}})
 	}
 	cs = append(cs,
@@ -225,6 +239,12 @@ func measureStartup(ctx context.Context, c startupCase, impl bench.Impl, root, b
 				return startupResult{}, err
 			}
 			defer sc.cm.Close(ctx)
+		}
+		if c.measure == "instantiate-fresh" {
+			if sc.fresh, err = bench.NewFresh(ctx, impl, rt, c.wasm); err != nil {
+				return startupResult{}, err
+			}
+			defer sc.fresh.Close(ctx)
 		}
 		if c.measure == "warm-call" {
 			if sc.inst, err = sc.cm.Instantiate(ctx); err != nil {

@@ -151,7 +151,7 @@ func v8Startup(ctx context.Context, node string, c startupCase) (startupResult, 
 	if c.wasi {
 		imports = "wasi"
 	}
-	o, err := runV8(ctx, node, v8StartupFlags, c.wasm, "startup", c.measure, imports, strconv.Itoa(c.iters))
+	o, err := runV8(ctx, node, v8StartupFlags, c.wasm, "startup", c.measure, imports, strconv.Itoa(c.iters), strconv.Itoa(bench.FreshCap))
 	if err != nil {
 		return startupResult{}, err
 	}

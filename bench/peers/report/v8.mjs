@@ -3,7 +3,7 @@
 //
 //	node v8.mjs kernel NAME ARG COUNT < WASM
 //	node v8.mjs program NAME ARG COUNT < WASM
-//	node --no-wasm-native-module-cache v8.mjs startup MEASURE IMPORTS COUNT < WASM
+//	node --no-wasm-native-module-cache v8.mjs startup MEASURE IMPORTS COUNT KEEP < WASM
 //
 // kernel instantiates the module (no imports), calls the export NAME(ARG)
 // once untimed, then times COUNT calls. program compiles the module once,
@@ -15,6 +15,9 @@
 // startup times COUNT iterations of one start-up measure of bench.Startup,
 // each alone: compile (new WebAssembly.Module of the bytes), instantiate
 // (new WebAssembly.Instance of a module compiled beforehand),
+// instantiate-fresh (the same, with every earlier instance of the measure
+// kept referenced, at most KEEP of them: then, untimed, they are dropped
+// and the module is compiled anew, as bench.Fresh does),
 // first-instruction (compile, instantiate and call add(2, 3)), first-call
 // (the first call of add on a fresh instance of a freshly compiled module,
 // alone) or warm-call (a call of add on an instance that has called it
@@ -79,11 +82,19 @@ function timeAdd(add) {
   return [ns, hex(v)];
 }
 
+// timeInstance times one instantiation of module and returns its duration
+// and the instance.
+function timeInstance(module, imports) {
+  const t0 = process.hrtime.bigint();
+  const instance = new WebAssembly.Instance(module, imports);
+  return [since(t0), instance];
+}
+
 // startupIteration makes what the iterations of measure on the module
 // bytes share, and returns one iteration: a function that does the
 // measure's work once and returns its duration in nanoseconds and its
 // checksum.
-function startupIteration(measure, bytes, imports) {
+function startupIteration(measure, bytes, imports, keep) {
   const fresh = () => new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
   switch (measure) {
     case 'compile':
@@ -96,9 +107,20 @@ function startupIteration(measure, bytes, imports) {
     case 'instantiate': {
       const module = new WebAssembly.Module(bytes);
       return () => {
-        const t0 = process.hrtime.bigint();
-        const instance = new WebAssembly.Instance(module, imports);
-        const ns = since(t0);
+        const [ns, instance] = timeInstance(module, imports);
+        return [ns, probe(instance)];
+      };
+    }
+    case 'instantiate-fresh': {
+      let module = new WebAssembly.Module(bytes);
+      let open = [];
+      return () => {
+        if (open.length >= keep) {
+          open = [];
+          module = new WebAssembly.Module(bytes);
+        }
+        const [ns, instance] = timeInstance(module, imports);
+        open.push(instance);
         return [ns, probe(instance)];
       };
     }
@@ -159,8 +181,8 @@ if (mode === 'kernel') {
     rmSync(dir, { recursive: true });
   }
 } else if (mode === 'startup') {
-  const [measure, imports, countText] = rest;
-  const iteration = startupIteration(measure, readFileSync(0), startupImports(imports));
+  const [measure, imports, countText, keepText] = rest;
+  const iteration = startupIteration(measure, readFileSync(0), startupImports(imports), Number(keepText));
   for (let i = 0; i < Number(countText); i++) {
     const [ns, checksum] = iteration();
     runs.push(ns);

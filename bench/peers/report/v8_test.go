@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/terra-runtime/terra/bench"
 )
 
 // TestCheckV8 checks that v8.mjs's output is accepted only with the right
@@ -62,6 +65,7 @@ func TestStartupMarkdown(t *testing.T) {
 		"| instantiate | tiny | 3.0x faster | 4.0x faster |",
 		"| warm-call | tiny | 2.0x slower | 3.0x slower |",
 		"v8 is timed inside node", "It has no decode",
+		"instantiate is the pooled case", fmt.Sprintf("at most %d stay open", bench.FreshCap),
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q:\n%s", want, md)
