@@ -119,3 +119,11 @@ func (m *Memory) clearResident(b []byte) error {
 	}
 	return nil
 }
+
+// prefault makes b's pages resident and writable in one call, before they
+// are all written: on the VMs we measure on, that costs 1.4 µs a page
+// against 20-30 µs for each page fault (BenchmarkPageFault). Failure (a
+// kernel before 5.14) only leaves the pages to fault one by one.
+func prefault(b []byte) {
+	_ = unix.Madvise(b, unix.MADV_POPULATE_WRITE)
+}

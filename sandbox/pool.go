@@ -65,7 +65,8 @@ func (p *Pool) Get(min, max uint32, img *Image) (*Memory, error) {
 
 // init commits n bytes of a reset memory and puts img there.
 func (m *Memory) init(n int, img *Image) error {
-	if m.image != img {
+	fresh := m.image != img // the image's pages may not be resident
+	if fresh {
 		if err := m.dropImage(); err != nil {
 			return err
 		}
@@ -79,6 +80,9 @@ func (m *Memory) init(n int, img *Image) error {
 		return err
 	}
 	if img != nil && !img.Mapped() {
+		if fresh {
+			prefault(m.bytes[:len(img.data)])
+		}
 		copy(m.bytes, img.data)
 		m.image = img
 	}
