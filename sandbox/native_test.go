@@ -1,0 +1,221 @@
+//go:build linux && (amd64 || arm64)
+
+package sandbox
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// load loads text and closes it when the test ends.
+func load(t testing.TB, text []byte) *Code {
+	t.Helper()
+	c, err := LoadCode(text)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// stack takes a stack of the default size from a pool of its own.
+func stack(t testing.TB) *Stack {
+	t.Helper()
+	p := NewStackPool(0, 1)
+	t.Cleanup(p.Close)
+	s, err := p.Get()
+	require.NoError(t, err)
+	t.Cleanup(func() { p.Put(s) })
+	return s
+}
+
+// memorySize is the committed prefix of the memory reserveMemory maps.
+const memorySize = 64 << 10
+
+// memoryReservation is the address space a 32-bit linear memory reserves.
+const memoryReservation = 8 << 30
+
+// reserveMemory maps a linear memory as the memory pool does: 8 GiB of
+// address space with memorySize bytes accessible, the whole registered as an
+// out-of-bounds guard region.
+func reserveMemory(t testing.TB) []byte {
+	t.Helper()
+	r, err := unix.Mmap(-1, 0, memoryReservation, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+	require.NoError(t, err)
+	require.NoError(t, unix.Mprotect(r[:memorySize], unix.PROT_READ|unix.PROT_WRITE))
+	lo := addrOf(r)
+	require.NoError(t, RegisterGuard(lo, lo+memoryReservation, TrapOutOfBounds))
+	t.Cleanup(func() {
+		require.NoError(t, UnregisterGuard(lo, lo+memoryReservation))
+		require.NoError(t, unix.Munmap(r))
+	})
+	return r
+}
+
+func TestReturn(t *testing.T) {
+	code := load(t, genReturn(newGen(t)))
+	ctx := &testContext{}
+	ctx.Trap, ctx.FaultPC = TrapStackExhausted, 1 // a previous run's
+	trap, err := Run(code, code.Addr(), &ctx.Context, stack(t))
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, trap)
+	require.Equal(t, Context{goSP: ctx.goSP, resume: ctx.resume}, ctx.Context, "trap fields cleared")
+}
+
+func TestExplicitTrap(t *testing.T) {
+	code := load(t, genTrap(newGen(t)))
+	s := stack(t)
+	for _, kind := range []Trap{1, TrapOutOfBounds, 11, 0xffffffff} {
+		ctx := &testContext{trap: uint64(kind), index: 0xdead0000 + uintptr(kind)}
+		trap, err := Run(code, code.Addr(), &ctx.Context, s)
+		require.NoError(t, err)
+		require.Equal(t, kind, trap)
+		require.Equal(t, kind, ctx.Trap)
+		require.Equal(t, uintptr(trapPCMarker), ctx.FaultPC)
+		require.Equal(t, ctx.index, ctx.FaultAddr)
+	}
+}
+
+func TestMemoryAccess(t *testing.T) {
+	r := reserveMemory(t)
+	base := addrOf(r)
+	s := stack(t)
+	for _, width := range []int{1, 2, 4, 8, 16} {
+		for _, store := range []bool{false, true} {
+			name := fmt.Sprintf("load%d", width*8)
+			if store {
+				name = fmt.Sprintf("store%d", width*8)
+			}
+			t.Run(name, func(t *testing.T) {
+				text, accessPC := genAccess(newGen(t), width, store)
+				code := load(t, text)
+
+				last := memorySize - width
+				want := make([]byte, 16)
+				for i := range want[:width] {
+					want[i] = byte(0xa0 + i)
+				}
+				clear(r[last:memorySize])
+				if !store {
+					copy(r[last:], want[:width])
+				}
+				ctx := &testContext{base: base, index: uintptr(last)}
+				ctx.result[0] = binary.LittleEndian.Uint64(want[:8])
+				ctx.result[1] = binary.LittleEndian.Uint64(want[8:])
+				if !store {
+					ctx.result = [2]uint64{}
+				}
+				trap, err := Run(code, code.Addr(), &ctx.Context, s)
+				require.NoError(t, err)
+				require.Equal(t, TrapNone, trap, "access ending at the last byte")
+				require.Equal(t, want[:width], r[last:memorySize])
+				got := binary.LittleEndian.AppendUint64(nil, ctx.result[0])
+				got = binary.LittleEndian.AppendUint64(got, ctx.result[1])
+				require.Equal(t, want[:width], got[:width])
+
+				beyond := []uintptr{memorySize, 1<<32 + 12345, memoryReservation - uintptr(width)}
+				if width > 1 {
+					beyond = append(beyond, uintptr(last)+1)
+				}
+				for _, index := range beyond {
+					ctx.index = index
+					trap, err := Run(code, code.Addr(), &ctx.Context, s)
+					require.NoError(t, err)
+					require.Equal(t, TrapOutOfBounds, trap, "index %#x", index)
+					require.Equal(t, code.Addr()+uintptr(accessPC), ctx.FaultPC, "index %#x", index)
+					// A partly accessible access faults at its first
+					// inaccessible byte, or at its start.
+					first := base + max(index, memorySize)
+					require.GreaterOrEqual(t, ctx.FaultAddr, base+index, "index %#x", index)
+					require.LessOrEqual(t, ctx.FaultAddr, first, "index %#x", index)
+				}
+			})
+		}
+	}
+}
+
+func TestStackExhausted(t *testing.T) {
+	code := load(t, genRecurse(newGen(t)))
+	s := stack(t)
+	ctx := &testContext{limit: 100, fn: code.Addr()}
+	trap, err := Run(code, code.Addr(), &ctx.Context, s)
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, trap)
+	require.Equal(t, uint64(100), ctx.depth)
+
+	ctx.depth, ctx.limit = 0, 1<<40
+	trap, err = Run(code, code.Addr(), &ctx.Context, s)
+	require.NoError(t, err)
+	require.Equal(t, TrapStackExhausted, trap)
+	guard := addrOf(s.mem)
+	require.GreaterOrEqual(t, ctx.FaultAddr, guard)
+	require.Less(t, ctx.FaultAddr, guard+GuardSize)
+	require.GreaterOrEqual(t, ctx.FaultPC, code.Addr())
+	require.Less(t, ctx.FaultPC, code.Addr()+uintptr(code.Len()))
+	// 64-byte frames: the depth reached says the whole stack was used.
+	require.InDelta(t, s.Size()/64, int(ctx.depth), 2)
+
+	ctx.depth, ctx.limit = 0, 1000
+	trap, err = Run(code, code.Addr(), &ctx.Context, s)
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, trap, "the stack is usable after overflowing")
+	require.Equal(t, uint64(1000), ctx.depth)
+}
+
+func TestRunArguments(t *testing.T) {
+	code := load(t, genReturn(newGen(t)))
+	s := stack(t)
+	ctx := &Context{}
+	for _, tc := range []struct {
+		name  string
+		code  *Code
+		entry uintptr
+		ctx   *Context
+		s     *Stack
+	}{
+		{"nil code", nil, 0, ctx, s},
+		{"nil context", code, code.Addr(), nil, s},
+		{"nil stack", code, code.Addr(), ctx, nil},
+		{"entry before the code", code, code.Addr() - 1, ctx, s},
+		{"entry after the code", code, code.Addr() + uintptr(code.Len()), ctx, s},
+		{"zero code", &Code{}, 0, ctx, s},
+		{"zero stack", code, code.Addr(), ctx, &Stack{}},
+	} {
+		_, err := Run(tc.code, tc.entry, tc.ctx, tc.s)
+		require.ErrorIs(t, err, ErrBadRun, tc.name)
+	}
+
+	require.NoError(t, code.Close())
+	_, err := Run(code, code.Addr(), ctx, s)
+	require.ErrorIs(t, err, ErrClosed)
+	require.ErrorIs(t, code.Close(), ErrClosed)
+}
+
+func TestLoadCodeErrors(t *testing.T) {
+	_, err := LoadCode(nil)
+	require.ErrorIs(t, err, ErrEmptyCode)
+	_, err = LoadCode([]byte{})
+	require.True(t, errors.Is(err, ErrEmptyCode))
+}
+
+var sinkArray *[8]uint64
+
+// Generated code may use the registers abi.go gives it, Go's reserved ones
+// on amd64 included: Go runs on correctly afterwards.
+func TestClobberedRegisters(t *testing.T) {
+	code := load(t, genClobber(newGen(t)))
+	s := stack(t)
+	for range 3 {
+		trap, err := Run(code, code.Addr(), &Context{}, s)
+		require.NoError(t, err)
+		require.Equal(t, TrapNone, trap)
+		sinkArray = &[8]uint64{} // zeroed with X15 on amd64
+		require.Equal(t, [8]uint64{}, *sinkArray)
+		m := map[string]int{"a": 1}
+		m[fmt.Sprint(len(m))] = 2
+		require.Len(t, m, 2)
+	}
+}
