@@ -3,15 +3,18 @@
 package sandbox
 
 import (
+	"bytes"
 	"os"
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
 
+	"github.com/google/pprof/profile"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 )
@@ -98,7 +101,19 @@ func TestSIGBUS(t *testing.T) {
 
 // runSpinning runs the spin loop on a locked thread and returns that
 // thread's id once the loop runs, and a channel with Run's result.
+//
+// The loop cannot be preempted, so a stop-the-world would wait for it while
+// keeping the goroutine that is to end it from running: garbage collection
+// is off until the test ends. Turning it off lets a cycle under way finish
+// but for flushing each P's caches, which holds a P while it waits for the
+// spinning one: two more Ps leave one for the test.
 func runSpinning(t *testing.T, code *Code, ctx *testContext, s *Stack) (int, <-chan Trap) {
+	gcPercent := debug.SetGCPercent(-1)
+	procs := runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0)))
+	t.Cleanup(func() {
+		runtime.GOMAXPROCS(procs)
+		debug.SetGCPercent(gcPercent)
+	})
 	var tid atomic.Int64
 	done := make(chan Trap, 1)
 	go func() {
@@ -173,4 +188,33 @@ func TestSignalPackageLeavesHandlerAlone(t *testing.T) {
 	require.Equal(t, TrapOutOfBounds, trap)
 	var p *byte
 	require.Panics(t, func() { sinkByte = *p })
+}
+
+// SIGPROF and the scheduler's preemption signal land in generated code as
+// it spins: the runtime copes with a PC and SP it does not know, and
+// attributes the samples to _ExternalCode.
+func TestRuntimeSignalsInGeneratedCode(t *testing.T) {
+	code := load(t, genSpin(newGen(t)))
+	var buf bytes.Buffer
+	require.NoError(t, pprof.StartCPUProfile(&buf))
+	ctx := &testContext{}
+	_, done := runSpinning(t, code, ctx, stack(t))
+	time.Sleep(300 * time.Millisecond)
+	atomic.StoreUint32(&ctx.flag, 1)
+	require.Equal(t, TrapNone, <-done)
+	pprof.StopCPUProfile()
+
+	p, err := profile.Parse(&buf)
+	require.NoError(t, err)
+	external := 0
+	for _, s := range p.Sample {
+		for _, loc := range s.Location {
+			for _, line := range loc.Line {
+				if line.Function != nil && line.Function.Name == "runtime._ExternalCode" {
+					external++
+				}
+			}
+		}
+	}
+	require.NotZero(t, external, "samples in generated code")
 }
