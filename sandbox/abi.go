@@ -66,9 +66,11 @@ package sandbox
 // # What the code must not do
 //
 // Generated code cannot be preempted: the Go runtime's stop-the-world phases
-// (garbage collection among them) wait until it returns. Loops and function
-// entries must poll a flag in the context and return to Go when it is set;
-// the same check serves interruption, deadlines and fuel. The garbage
+// (garbage collection among them) wait until it returns, and so does the
+// collector's flush of per-P caches, which holds another P meanwhile (with
+// GOMAXPROCS=2, every other goroutine stalls). Loops and function entries
+// must poll a flag in the context and return to Go when it is set; the same
+// check serves interruption, deadlines and fuel. The garbage
 // collector does not scan native stacks or mmap'd memory, so every Go object
 // the code uses must also be reachable from Go. Code may call into other
 // loaded Code only while those objects are kept open by their owner: Run
