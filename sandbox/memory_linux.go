@@ -17,15 +17,35 @@ const reservation = 1<<33 + PageSize
 // out-of-bounds accesses fault instead of needing explicit checks.
 const Guarded = true
 
+// reserve maps a reservation and, where generated code runs, registers it
+// as an out-of-bounds guard region: a fault of generated code anywhere in it
+// lies past the committed pages, and is a trap.
 func reserve() ([]byte, error) {
 	r, err := unix.Mmap(-1, 0, reservation, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: reserve %d bytes of address space: %w", reservation, err)
 	}
+	if Native {
+		lo := addrOf(r)
+		if err := RegisterGuard(lo, lo+reservation, TrapOutOfBounds); err != nil {
+			_ = unix.Munmap(r)
+			return nil, err
+		}
+	}
 	return r, nil
 }
 
-func unreserve(r []byte) error { return unix.Munmap(r) }
+// unreserve unregisters a reservation, then unmaps it: the other way round,
+// the address space could be mapped again while still a guard region.
+func unreserve(r []byte) error {
+	if Native {
+		lo := addrOf(r)
+		if err := UnregisterGuard(lo, lo+reservation); err != nil {
+			return err
+		}
+	}
+	return unix.Munmap(r)
+}
 
 // keepResident is how much of a memory reset keeps in place: the pages a
 // tenant touched there are cleared, not given back to the kernel. On the

@@ -219,3 +219,42 @@ func TestClobberedRegisters(t *testing.T) {
 		require.Len(t, m, 2)
 	}
 }
+
+// guarded reports whether addr lies in a registered guard region.
+func guarded(addr uintptr) bool {
+	for _, s := range currentTable().spans {
+		if s.lo <= addr && addr < s.hi && s.kind != uint64(TrapNone) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPoolMemoryIsAGuardRegion runs generated loads against a memory of the
+// pool: past its committed pages they trap, after a grow they do not, and
+// the reservation stops being a guard region when the pool releases it.
+func TestPoolMemoryIsAGuardRegion(t *testing.T) {
+	p := NewPool(1)
+	m, err := p.Get(1, 2, nil)
+	require.NoError(t, err)
+	base := addrOf(m.region)
+	require.True(t, guarded(base+reservation-1))
+	text, _ := genAccess(newGen(t), 8, false)
+	code := load(t, text)
+	s := stack(t)
+	run := func(index uintptr) Trap {
+		ctx := &testContext{base: base, index: index}
+		trap, err := Run(code, code.Addr(), &ctx.Context, s)
+		require.NoError(t, err)
+		return trap
+	}
+	require.Equal(t, TrapNone, run(PageSize-8))
+	require.Equal(t, TrapOutOfBounds, run(PageSize-4))
+	require.Equal(t, TrapOutOfBounds, run(1<<33-8))
+	_, err = m.Grow(1)
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, run(PageSize-4), "committed by grow")
+	p.Put(m)
+	p.Close()
+	require.False(t, guarded(base), "released with the reservation")
+}
