@@ -83,7 +83,7 @@ func (m *Memory) mapImage(img *Image) error {
 	if err != nil {
 		return fmt.Errorf("sandbox: map image: %w", err)
 	}
-	m.image = img
+	m.image, m.resident = img, 0
 	m.rw = max(m.rw, f.size)
 	return nil
 }
@@ -96,6 +96,6 @@ func (m *Memory) unmapImage() error {
 	if err != nil {
 		return fmt.Errorf("sandbox: unmap image: %w", err)
 	}
-	m.image = nil
+	m.image, m.resident = nil, 0
 	return nil
 }

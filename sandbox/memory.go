@@ -47,8 +47,11 @@ type Memory struct {
 	image *Image
 	kept  int
 	pool  *Pool // the pool it came from
-	// resident is reset's buffer for the residency of the pages.
-	resident []byte
+	// resident is how many bytes from the start are known to be resident
+	// anonymous pages, which reset clears without asking the kernel.
+	resident int
+	// mincore is reset's buffer for the residency of larger memories.
+	mincore []byte
 }
 
 // Release gives the memory back to its pool (see Pool.Put).
@@ -88,7 +91,7 @@ func (m *Memory) dropImage() error {
 	if m.image.Mapped() {
 		return m.unmapImage()
 	}
-	err := m.clearResident(m.region[:m.kept])
+	err := m.clearTouched(0, m.kept)
 	m.image, m.kept = nil, 0
 	return err
 }

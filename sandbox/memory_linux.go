@@ -96,7 +96,8 @@ func (m *Memory) reset() error {
 		b = b[m.kept:]
 	}
 	n := min(len(b), keepResident)
-	if err := m.clearResident(b[:n]); err != nil {
+	from := len(m.bytes) - len(b)
+	if err := m.clearTouched(from, from+n); err != nil {
 		return fmt.Errorf("sandbox: reset memory: %w", err)
 	}
 	if len(b) > n {
@@ -108,19 +109,42 @@ func (m *Memory) reset() error {
 	return nil
 }
 
+// smallMemory is the size up to which reset keeps every committed page
+// resident, so that clearing needs no system call: finding the resident
+// pages with mincore costs more than clearing them all (one system call is
+// about 1.5 µs here, 64 KiB clear in about 1 µs).
+const smallMemory = 256 << 10
+
+// clearTouched zeroes what a tenant may have written in region[from:to]
+// (page-aligned from), without faulting in pages it never touched: they read
+// as zero already, and a fault costs far more than clearing (see
+// keepResident). Below smallMemory, the pages are made resident once and
+// cleared in full from then on.
+func (m *Memory) clearTouched(from, to int) error {
+	switch {
+	case to <= m.resident:
+	case to <= smallMemory:
+		prefault(m.region[m.resident:to])
+		m.resident = to
+	default:
+		return m.clearResident(m.region[from:to])
+	}
+	clear(m.region[from:to])
+	return nil
+}
+
 // clearResident zeroes the pages of b (page-aligned) that are resident and
-// leaves the others alone: they read as zero already, and writing them would
-// fault them in.
+// leaves the others alone.
 func (m *Memory) clearResident(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
 	page := unix.Getpagesize()
 	pages := (len(b) + page - 1) / page
-	if cap(m.resident) < pages {
-		m.resident = make([]byte, pages)
+	if cap(m.mincore) < pages {
+		m.mincore = make([]byte, pages)
 	}
-	vec := m.resident[:pages]
+	vec := m.mincore[:pages]
 	_, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), uintptr(unsafe.Pointer(unsafe.SliceData(vec))))
 	if errno != 0 {
 		return fmt.Errorf("mincore: %w", errno)

@@ -28,9 +28,10 @@ func (m *Memory) reset() error {
 	return nil
 }
 
-// clearResident zeroes b.
-func (m *Memory) clearResident(b []byte) error {
-	clear(b)
+// clearTouched zeroes bytes[from:to]. Reset clears every byte here, so
+// nothing is kept beyond bytes.
+func (m *Memory) clearTouched(from, to int) error {
+	clear(m.bytes[from:to])
 	return nil
 }
 
