@@ -3,23 +3,24 @@
 package sandbox
 
 import (
+	"encoding/binary"
 	"fmt"
+	"os"
 	"runtime"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
 // mapImageMin is the size from which an image is mapped rather than
-// copied. Mapping costs one mmap (or nothing, for a memory that held the
-// image before) but then a page fault for each page a tenant writes; copying
-// costs time in proportion to the size. On the Firecracker VMs we measure on
-// (BenchmarkImage, BenchmarkPageFault), a copy costs about 70 µs per MiB
-// with the reset, and a written page of a mapped image 20-60 µs, so mapping
-// pays only when a tenant writes fewer than about one page per MiB of image:
-// the Go hello world (a 758 KB image) runs 20-30% faster copied. Only very
-// large images are mapped.
-const mapImageMin = 16 << 20
+// copied. A mapped image costs nothing to put back into a memory that held
+// it (see restoreImage), where a copy costs time in proportion to its size;
+// but finding the pages a tenant wrote takes a system call (about 1.5 µs on
+// the VMs we measure on, the time to copy some 100 KiB), and each page a
+// tenant writes first costs a fault (20-30 µs, BenchmarkPageFault), which
+// restoring the page in place then spares later tenants.
+const mapImageMin = 256 << 10
 
 // imageFile is a sealed memfd holding an image, rounded up to whole host
 // pages so that it can be mapped.
@@ -97,5 +98,42 @@ func (m *Memory) unmapImage() error {
 		return fmt.Errorf("sandbox: unmap image: %w", err)
 	}
 	m.image, m.resident = nil, 0
+	return nil
+}
+
+// pagemap is /proc/self/pagemap, opened at the first use, or the error
+// that kept it from opening.
+var pagemap = sync.OnceValues(func() (*os.File, error) { return os.Open("/proc/self/pagemap") })
+
+// restoreImage puts the mapped image back into b, the memory's first pages.
+// A page the tenant wrote is a private copy of the image's page: it is
+// overwritten with the image, and stays resident, so the next tenant that
+// writes it takes no fault. The other pages still map the image. Without
+// /proc/self/pagemap, the private copies are dropped instead.
+func (m *Memory) restoreImage(b []byte) error {
+	f, err := pagemap()
+	if err != nil {
+		return unix.Madvise(b, unix.MADV_DONTNEED)
+	}
+	page := unix.Getpagesize()
+	pages := len(b) / page
+	if cap(m.pagemap) < pages*8 {
+		m.pagemap = make([]byte, pages*8)
+	}
+	entries := m.pagemap[:pages*8]
+	if _, err := f.ReadAt(entries, int64(addrOf(b)/uintptr(page)*8)); err != nil {
+		return fmt.Errorf("read %s: %w", f.Name(), err)
+	}
+	data := m.image.data
+	for i := range pages {
+		// Bit 63: present; 62: swapped; 61: a file page (the image's).
+		e := binary.LittleEndian.Uint64(entries[i*8:])
+		if e&(1<<63|1<<62) == 0 || e&(1<<61) != 0 {
+			continue
+		}
+		p := b[i*page : (i+1)*page]
+		n := copy(p, data[min(i*page, len(data)):])
+		clear(p[n:])
+	}
 	return nil
 }

@@ -52,6 +52,8 @@ type Memory struct {
 	resident int
 	// mincore is reset's buffer for the residency of larger memories.
 	mincore []byte
+	// pagemap is reset's buffer for the state of a mapped image's pages.
+	pagemap []byte
 }
 
 // Release gives the memory back to its pool (see Pool.Put).

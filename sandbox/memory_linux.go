@@ -82,10 +82,8 @@ func (m *Memory) reset() error {
 	b := m.bytes
 	switch img := m.image; {
 	case img != nil && img.Mapped():
-		// Dropping a private file mapping's pages discards the tenant's
-		// copies; clearing would write zeros over the image.
 		n := min(img.mapped.size, len(b))
-		if err := unix.Madvise(b[:n], unix.MADV_DONTNEED); err != nil {
+		if err := m.restoreImage(b[:n]); err != nil {
 			return fmt.Errorf("sandbox: reset memory: %w", err)
 		}
 		b = b[n:]
@@ -123,7 +121,8 @@ const smallMemory = 256 << 10
 func (m *Memory) clearTouched(from, to int) error {
 	switch {
 	case to <= m.resident:
-	case to <= smallMemory:
+	case to <= smallMemory && (m.image == nil || !m.image.Mapped()):
+		// (Populating a mapped image's pages would copy them all.)
 		prefault(m.region[m.resident:to])
 		m.resident = to
 	default:
