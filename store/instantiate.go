@@ -263,18 +263,19 @@ func globalTypeString(t wasm.GlobalType) string {
 func (inst *Instance) allocate(opts Options, st *storage) error {
 	m, memoryLimit := inst.Module, opts.MemoryLimitPages
 	if st != nil {
-		// Every field but these three is zero for a function of a
-		// module, or set by Register.
-		inst.funcs = st.funcs
+		// Every field but these four is zero for a function of a
+		// module, or set by register.
+		inst.funcs, inst.typeIDs = st.funcs, st.typeIDs
 	} else {
 		inst.funcs = make([]Function, len(m.Funcs))
+		inst.typeIDs = inst.Store.typeIDs(m.Types)
 	}
 	for i, ti := range m.Funcs {
 		f := &inst.funcs[i]
-		f.Type, f.Instance, f.Index = &m.Types[ti], inst, m.NumImportedFuncs+uint32(i)
+		f.Type, f.TypeID, f.Instance, f.Index = &m.Types[ti], inst.typeIDs[ti], inst, m.NumImportedFuncs+uint32(i)
 		inst.Funcs = append(inst.Funcs, f)
 	}
-	inst.Store.Register(inst.Funcs[m.NumImportedFuncs:]...)
+	inst.Store.register(inst.Funcs[m.NumImportedFuncs:])
 	for i, t := range m.Tables {
 		var buf []uint64
 		if st != nil && i < len(st.tables) {
@@ -457,9 +458,9 @@ func fits(off uint64, n, size int) bool {
 // only in a table or global, without an import, then resolves to nil, and a
 // call through it traps as an uninitialized element.
 //
-// The memories the instance allocated (see Options.Memory) go back to their
-// allocator once no instance that imports from it remains; their Bytes are
-// nil from then on.
+// Once no instance that imports from it remains, the memories the instance
+// defines read as empty (nil Bytes) and cannot grow, and those its
+// allocator made (see Options.Memory) go back to it.
 func (inst *Instance) Release() {
 	s := inst.Store
 	s.Release(inst.Funcs...)
@@ -478,10 +479,14 @@ func (inst *Instance) unuse() {
 		return
 	}
 	for _, mem := range inst.Memories {
-		if mem.owner == inst && mem.lin != nil {
-			mem.lin.Release()
-			mem.lin, mem.Bytes, mem.Max = nil, nil, 0 // nothing to read, no growth
+		if mem.owner != inst {
+			continue
 		}
+		if mem.lin != nil {
+			mem.lin.Release()
+		}
+		// Nothing to read and no growth, whoever still holds the memory.
+		mem.lin, mem.Bytes, mem.Max = nil, nil, 0
 	}
 	for _, o := range inst.owners {
 		o.unuse()

@@ -19,9 +19,10 @@ const maxRecycled = 64
 
 // storage is what an instance takes from a Recycler and gives back.
 type storage struct {
-	funcs  []Function  // the module's own functions
-	index  []*Function // the function index space, imports first
-	tables [][]uint64  // element arrays of the module's own tables
+	funcs   []Function  // the module's own functions
+	typeIDs []uint32    // the store's IDs of the module's signatures
+	index   []*Function // the function index space, imports first
+	tables  [][]uint64  // element arrays of the module's own tables
 }
 
 func (r *Recycler) get() *storage {
@@ -57,7 +58,7 @@ func (inst *Instance) recycle() {
 		return
 	}
 	m := inst.Module
-	st := &storage{funcs: inst.funcs, index: inst.Funcs[:0]}
+	st := &storage{funcs: inst.funcs, typeIDs: inst.typeIDs, index: inst.Funcs[:0]}
 	for _, t := range inst.Tables[m.NumImportedTables:] {
 		st.tables = append(st.tables, t.Elems[:0])
 		t.Elems, t.Max = nil, 0

@@ -22,28 +22,27 @@ import (
 // and globals. Function handles are valid within one store.
 //
 // A handle names a registry slot (low 32 bits, from 1) and the slot's
-// generation (high 32 bits). Each function counts the instances that use it:
-// the one defining it, and every instance importing it. When the last
-// releases it, its slot empties and its generation moves on, so slots are
-// reused without a stale handle ever reaching a later function: it resolves
-// to nil, and a call through it traps.
+// generation (high 32 bits), which moves on at every registration in the
+// slot. Each function counts the instances that use it: the one defining
+// it, and every instance importing it. When the last releases it, its
+// handle becomes 0 and its slot serves later functions: a stale handle
+// resolves to nil, because it is no longer the handle of the function its
+// slot points to, and a call through it traps.
 type Store struct {
 	mu    sync.Mutex
 	slots atomic.Pointer[[]*slot] // published registry; read without locks
 	list  []*slot                 // the registry, written under mu
-	free  []uint32                // indexes of empty slots
+	free  []uint32                // indexes of empty slots, in release order
 	types map[string]uint32       // canonical signature IDs
 }
 
-// slot holds the current occupant of a registry slot; it is replaced, never
-// modified, so a reader sees function and generation consistently.
+// slot points to the function last registered in it. After that function
+// is released the pointer stays (the handle check rejects it), so releasing
+// writes no pointers, and a recycled function registered again in the same
+// slot needs none either.
 type slot struct {
-	cur atomic.Pointer[occupant]
-}
-
-type occupant struct {
-	f   *Function // nil when the slot is empty
-	gen uint32
+	f   atomic.Pointer[Function]
+	gen uint32 // registrations so far; guarded by Store.mu
 }
 
 // New returns an empty store.
@@ -58,33 +57,52 @@ func New() *Store {
 func (s *Store) Register(fs ...*Function) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, f := range fs {
+		f.TypeID = s.typeIDLocked(f.Type)
+	}
+	s.registerLocked(fs)
+}
+
+// typeIDs returns the IDs of a module's signatures.
+func (s *Store) typeIDs(types []wasm.FuncType) []uint32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]uint32, len(types))
+	for i := range types {
+		ids[i] = s.typeIDLocked(&types[i])
+	}
+	return ids
+}
+
+// register is Register for functions whose TypeID is set.
+func (s *Store) register(fs []*Function) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.registerLocked(fs)
+}
+
+func (s *Store) registerLocked(fs []*Function) {
 	grew := false
-	// One allocation for all occupants, and each signature's ID looked up
-	// once: a Go program defines thousands of functions of a few dozen
-	// types, and instantiation registers them all.
-	occs := make([]occupant, len(fs))
-	ids := make(map[*wasm.FuncType]uint32)
+	// Free slots are taken in the order they were released, so that the
+	// recycled functions of an instance land in the slots they had.
+	n := min(len(fs), len(s.free))
+	reuse := s.free[len(s.free)-n:]
+	s.free = s.free[:len(s.free)-n]
 	for k, f := range fs {
-		id, ok := ids[f.Type]
-		if !ok {
-			id = s.typeIDLocked(f.Type)
-			ids[f.Type] = id
-		}
-		f.TypeID = id
 		var i uint32
-		var gen uint32
-		if n := len(s.free); n > 0 {
-			i = s.free[n-1]
-			s.free = s.free[:n-1]
-			gen = s.list[i].cur.Load().gen
+		if k < n {
+			i = reuse[k]
 		} else {
 			i = uint32(len(s.list))
 			s.list = append(s.list, &slot{})
 			grew = true
 		}
-		occs[k] = occupant{f: f, gen: gen}
-		s.list[i].cur.Store(&occs[k])
-		f.Handle = uint64(i+1) | uint64(gen)<<32
+		sl := s.list[i]
+		sl.gen++
+		if sl.f.Load() != f {
+			sl.f.Store(f)
+		}
+		atomic.StoreUint64(&f.Handle, uint64(i+1)|uint64(sl.gen)<<32)
 		f.refs = 1
 	}
 	if grew {
@@ -106,11 +124,10 @@ func (s *Store) Retain(fs ...*Function) {
 
 // Release records one instance fewer using each of fs. A function no
 // instance uses leaves the store: its handle resolves to nil from now on,
-// and its slot serves later functions under a new generation.
+// and its slot serves later functions.
 func (s *Store) Release(fs ...*Function) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var empties []occupant // allocated at the first function leaving
 	for _, f := range fs {
 		if f.Handle == 0 {
 			continue
@@ -118,14 +135,8 @@ func (s *Store) Release(fs ...*Function) {
 		if f.refs--; f.refs > 0 {
 			continue
 		}
-		if empties == nil {
-			empties = make([]occupant, 0, len(fs))
-		}
-		i, gen := uint32(f.Handle)-1, uint32(f.Handle>>32)
-		empties = append(empties, occupant{gen: gen + 1})
-		s.list[i].cur.Store(&empties[len(empties)-1])
-		s.free = append(s.free, i)
-		f.Handle = 0
+		s.free = append(s.free, uint32(f.Handle)-1)
+		atomic.StoreUint64(&f.Handle, 0)
 	}
 }
 
@@ -162,11 +173,11 @@ func (s *Store) Func(h uint64) *Function {
 	if i == 0 || int(i) > len(list) {
 		return nil
 	}
-	o := list[i-1].cur.Load()
-	if o.gen != uint32(h>>32) {
+	f := list[i-1].f.Load()
+	if f == nil || atomic.LoadUint64(&f.Handle) != h {
 		return nil
 	}
-	return o.f
+	return f
 }
 
 // HostFunc is the ABI of functions implemented in Go. stack holds the
@@ -179,9 +190,11 @@ type HostFunc func(ctx context.Context, caller *Instance, stack []uint64) error
 // Function is a function instance: code of a module instance, or a host
 // function.
 type Function struct {
-	Type     *wasm.FuncType
-	TypeID   uint32 // store-wide signature ID
-	Handle   uint64 // funcref handle, set by Register; 0 once released
+	Type   *wasm.FuncType
+	TypeID uint32 // store-wide signature ID
+	// Handle is the funcref handle, set by Register, 0 once released; the
+	// store reads it atomically, since Func may run during a Release.
+	Handle   uint64
 	Instance *Instance
 	// Index is the function's index in the module's function index space
 	// when the function is defined by Instance's module.
@@ -387,6 +400,8 @@ type Instance struct {
 	released bool // by Release
 	// funcs holds the records of the module's own functions.
 	funcs []Function
+	// typeIDs are the store's IDs of the module's signatures.
+	typeIDs []uint32
 	// recycler, if not nil, takes the instance's storage back when its
 	// last user is gone.
 	recycler *Recycler
