@@ -42,26 +42,6 @@ func faults(p unsafe.Pointer) (faulted bool) {
 	return false
 }
 
-func TestAccessPastCommittedPagesFaults(t *testing.T) {
-	if !Guarded {
-		t.Skip("memories are plain slices on this platform")
-	}
-	p := NewPool(4)
-	defer p.Close()
-	m, err := p.Get(1, 10, nil)
-	require.NoError(t, err)
-	base := unsafe.Pointer(unsafe.SliceData(m.region))
-	require.False(t, faults(unsafe.Add(base, PageSize-1)), "last committed byte")
-	require.True(t, faults(unsafe.Add(base, PageSize)), "first byte past the committed pages")
-	// The farthest address an access can form: 2^32-1 index + 2^32-1 offset.
-	require.True(t, faults(unsafe.Add(base, 1<<33-2)))
-	require.True(t, faults(unsafe.Add(base, 1<<33-2+15)), "the last byte of a v128 access there")
-	_, err = m.Grow(1)
-	require.NoError(t, err)
-	require.False(t, faults(unsafe.Add(base, PageSize)), "committed by grow")
-	p.Put(m)
-}
-
 func TestReusedMemoryShowsNothingOfThePreviousTenant(t *testing.T) {
 	p := NewPool(1)
 	defer p.Close()
