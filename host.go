@@ -380,7 +380,7 @@ func (h *hostModule) exports() []Export {
 
 // instantiateHost creates an instance of a host module, named name.
 func (r *Runtime) instantiateHost(h *hostModule, name string) (*store.Instance, error) {
-	inst := &store.Instance{Store: r.store, Name: name, Exports: make(map[string]store.Extern)}
+	inst := store.NewHostInstance(r.store, name)
 	for _, m := range h.memories {
 		if r.memLimit != 0 && m.typ.Limits.Min > r.memLimit {
 			return nil, fmt.Errorf("memory %q: minimum of %d pages: %w of %d pages",

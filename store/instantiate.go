@@ -131,6 +131,13 @@ func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver
 	return inst, nil
 }
 
+// NewHostInstance returns an empty instance for an embedder to fill with
+// host functions (registered with Register), tables, memories and globals,
+// and to end with Release like any other.
+func NewHostInstance(s *Store, name string) *Instance {
+	return &Instance{Store: s, Name: name, Exports: make(map[string]Extern), users: 1}
+}
+
 // mayEscape reports whether an instantiation of m that failed after
 // allocation can have left references to the instance behind: element
 // segments written into an imported table before the failure stay written,

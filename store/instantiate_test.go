@@ -607,3 +607,30 @@ func TestRecycledInstanceStorage(t *testing.T) {
 	require.Same(t, b.Funcs[0], s.Func(b.Tables[0].Elems[1]))
 	require.Same(t, b.Funcs[1], s.Func(b.Tables[0].Elems[2]))
 }
+
+// TestHostInstanceOutlivesItsImporters checks that an importer's release
+// ends only its own use of a host instance: the host's functions stay
+// registered until the host instance itself is released.
+func TestHostInstanceOutlivesItsImporters(t *testing.T) {
+	s := store.New()
+	host := store.NewHostInstance(s, "env")
+	f := &store.Function{Type: &wasm.FuncType{}, Instance: host, Module: "env", Name: "f",
+		Host: func(context.Context, *store.Instance, []uint64) error { return nil }}
+	host.Funcs = append(host.Funcs, f)
+	s.Register(f)
+	m, err := wasm.Parse(wt.Module(
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecImport, wt.Vec(importFunc("env", "f", 0))),
+	), wasm.Features2_0)
+	require.NoError(t, err)
+	resolver := externs{{"env", "f"}: {Kind: wasm.ExternFunc, Func: f}}
+	for range 2 {
+		inst, err := store.Instantiate(context.Background(), s, m, resolver, nil, callHost, store.Options{})
+		require.NoError(t, err)
+		inst.Release()
+		require.Same(t, f, s.Func(f.Handle), "still the host's")
+	}
+	h := f.Handle
+	host.Release()
+	require.Nil(t, s.Func(h))
+}
