@@ -150,8 +150,8 @@ func mayEscape(m *wasm.Module) bool {
 }
 
 // use records the instance's users: the embedder, until Release, and the
-// instance itself among the users of every instance it imports from, whose
-// functions it retains.
+// instance itself among the users of every instance whose functions, tables
+// or memories it imports; it retains the imported functions.
 func (inst *Instance) use() {
 	s := inst.Store
 	s.Retain(inst.Funcs...)
@@ -167,6 +167,9 @@ func (inst *Instance) use() {
 	}
 	for _, f := range inst.Funcs {
 		add(f.Instance)
+	}
+	for _, t := range inst.Tables {
+		add(t.owner)
 	}
 	for _, mem := range inst.Memories {
 		add(mem.owner)
@@ -292,6 +295,7 @@ func (inst *Instance) allocate(opts Options, st *storage) error {
 		if err != nil {
 			return fmt.Errorf("table %d: %w", len(inst.Tables), err)
 		}
+		tab.owner = inst
 		inst.Tables = append(inst.Tables, tab)
 	}
 	for _, t := range m.Memories {

@@ -634,3 +634,41 @@ func TestHostInstanceOutlivesItsImporters(t *testing.T) {
 	host.Release()
 	require.Nil(t, s.Func(h))
 }
+
+// TestImportedTableOutlivesItsInstance checks that an instance importing
+// only a table keeps that table whole after its definer is released, and
+// that the definer's storage is recycled only after the importer is gone.
+func TestImportedTableOutlivesItsInstance(t *testing.T) {
+	a, err := wasm.Parse(wt.Module(
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecFunction, wt.Vec([]byte{0})),
+		wt.Section(wt.SecTable, wt.Vec([]byte{byte(wasm.FuncRef), 0, 2})),
+		wt.Section(wt.SecExport, wt.Vec(wt.Export("t", wt.KindTable, 0))),
+		wt.Section(wt.SecElement, wt.Vec([]byte{0, 0x41, 1, opEnd, 1, 0})),
+		wt.Section(wt.SecCode, wt.Vec(wt.Body(nil, opEnd))),
+	), wasm.Features2_0)
+	require.NoError(t, err)
+	b, err := wasm.Parse(wt.Module(
+		wt.Section(wt.SecImport, wt.Vec(wt.Cat(wt.Name("a"), wt.Name("t"), []byte{1, byte(wasm.FuncRef)}, limits(2, -1)))),
+	), wasm.Features2_0)
+	require.NoError(t, err)
+	s := store.New()
+	var r store.Recycler
+	ai, err := store.Instantiate(context.Background(), s, a, externs{}, nil, callHost, store.Options{Recycler: &r})
+	require.NoError(t, err)
+	table := ai.Tables[0]
+	bi, err := store.Instantiate(context.Background(), s, b, externs{{"a", "t"}: ai.Exports["t"]}, nil, callHost, store.Options{})
+	require.NoError(t, err)
+	want := append([]uint64(nil), table.Elems...)
+	require.NotZero(t, want[1])
+
+	ai.Release()
+	require.Equal(t, want, bi.Tables[0].Elems, "the importer keeps the table")
+	again, err := store.Instantiate(context.Background(), s, a, externs{}, nil, callHost, store.Options{Recycler: &r})
+	require.NoError(t, err)
+	require.Equal(t, want, table.Elems, "nothing was recycled from under the importer")
+	require.NotSame(t, table, again.Tables[0])
+
+	bi.Release()
+	require.Empty(t, table.Elems, "released with its last user")
+}

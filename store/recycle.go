@@ -57,11 +57,12 @@ func (inst *Instance) recycle() {
 	if inst.recycler == nil {
 		return
 	}
-	m := inst.Module
 	st := &storage{funcs: inst.funcs, typeIDs: inst.typeIDs, index: inst.Funcs[:0]}
-	for _, t := range inst.Tables[m.NumImportedTables:] {
-		st.tables = append(st.tables, t.Elems[:0])
-		t.Elems, t.Max = nil, 0
+	for _, t := range inst.Tables {
+		if t.owner == inst {
+			st.tables = append(st.tables, t.Elems[:0])
+			t.Elems, t.Max = nil, 0
+		}
 	}
 	inst.funcs, inst.Funcs = nil, nil
 	inst.recycler.put(st)

@@ -225,6 +225,9 @@ type Table struct {
 	// Max is the largest size Grow allows: the declared maximum, further
 	// bounded by the embedder's limit.
 	Max uint32
+
+	// owner is the instance that defined the table, nil for a host's.
+	owner *Instance
 }
 
 // NewTable allocates a table of t's minimum size, all null. limit (in
@@ -393,7 +396,8 @@ type Instance struct {
 	Code any
 
 	// users counts the embedder's hold on the instance (one, until
-	// Release) and the instances that import its functions or memories;
+	// Release) and the instances that import its functions, tables or
+	// memories;
 	// the memories it allocated go back to their allocator when it drops
 	// to zero. Guarded by Store.mu.
 	users    int
@@ -405,8 +409,8 @@ type Instance struct {
 	// recycler, if not nil, takes the instance's storage back when its
 	// last user is gone.
 	recycler *Recycler
-	// owners are the distinct instances whose functions or memories this
-	// one imports, each counting this one among its users.
+	// owners are the distinct instances whose functions, tables or
+	// memories this one imports, each counting this one among its users.
 	owners []*Instance
 }
 
