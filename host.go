@@ -399,7 +399,9 @@ func (r *Runtime) instantiateHost(h *hostModule, name string) (*store.Instance, 
 		inst.Funcs = append(inst.Funcs, f)
 		inst.Exports[def.name] = store.Extern{Kind: wasm.ExternFunc, Func: f}
 	}
-	r.store.Register(inst.Funcs...)
+	if err := inst.RegisterFuncs(); err != nil {
+		return nil, err
+	}
 	for _, t := range h.tables {
 		tab, err := store.NewTable(t.typ, 0)
 		if err != nil {

@@ -24,13 +24,13 @@ type Instance struct {
 func (i *Instance) Name() string { return i.name }
 
 // Close frees the instance's name and its resources, and makes calls
-// through the Functions it returned fail with ErrClosed. Functions of the
-// instance that other instances imported stay callable from them, through
-// calls and tables alike; a reference to one that reached another instance
-// without an import (a table.set of a funcref passed around) stops
-// resolving, and calling it traps. Its memory goes back to the process's
-// pool once no instance that imports from it remains; slices from
-// Memory.Bytes must not be used afterwards. Close must not race with calls
+// through the Functions it returned fail with ErrClosed. While other
+// instances import from it (functions, tables or memories), its functions
+// stay callable, through calls and tables alike, and its memory stays; once
+// none remains, a reference to one of its functions that reached another
+// instance without an import (a table.set of a funcref passed around) stops
+// resolving, and calling it traps, and its memory goes back to the
+// process's pool: slices from Memory.Bytes must not be used afterwards. Close must not race with calls
 // into the instance. Closing twice does nothing. An instance that is never
 // closed lives as long as its Runtime, and keeps its memory reservation
 // (see ErrAddressSpace).

@@ -151,10 +151,9 @@ func mayEscape(m *wasm.Module) bool {
 
 // use records the instance's users: the embedder, until Release, and the
 // instance itself among the users of every instance whose functions, tables
-// or memories it imports; it retains the imported functions.
+// or memories it imports, which keeps those registered.
 func (inst *Instance) use() {
 	s := inst.Store
-	s.Retain(inst.Funcs...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	inst.users = 1
@@ -285,7 +284,11 @@ func (inst *Instance) allocate(opts Options, st *storage) error {
 		f.Type, f.TypeID, f.Instance, f.Index = &m.Types[ti], inst.typeIDs[ti], inst, m.NumImportedFuncs+uint32(i)
 		inst.Funcs = append(inst.Funcs, f)
 	}
-	inst.Store.register(inst.Funcs[m.NumImportedFuncs:])
+	block, base, err := inst.Store.register(inst.Funcs[m.NumImportedFuncs:])
+	if err != nil {
+		return err
+	}
+	inst.block, inst.handleBase = block+1, base
 	for i, t := range m.Tables {
 		var buf []uint64
 		if st != nil && i < len(st.tables) {
@@ -334,6 +337,11 @@ func (inst *Instance) eval(e wasm.ConstExpr) (lo, hi uint64) {
 		g := inst.Globals[e.Value]
 		return g.Lo, g.Hi
 	case wasm.OpRefFunc:
+		// Element segments of compiled programs reference thousands of
+		// functions: own handles are computed, not loaded.
+		if n := uint64(inst.Module.NumImportedFuncs); e.Value >= n {
+			return inst.handleBase | (e.Value-n)<<slotBits, 0
+		}
 		return inst.Funcs[e.Value].Handle, 0
 	}
 	// Constants hold their bits in Value and Hi; ref.null holds zeros.
@@ -462,19 +470,14 @@ func fits(off uint64, n, size int) bool {
 	return off+uint64(n) <= uint64(size)
 }
 
-// Release ends the instance's use of its functions, those it defines and
-// those it imports (see Store.Release): call it when the instance will run
-// no more, so that the store stops keeping it reachable. Its own functions
-// stay valid while instances that imported them live; a handle to one held
-// only in a table or global, without an import, then resolves to nil, and a
-// call through it traps as an uninitialized element.
-//
-// Once no instance that imports from it remains, the memories the instance
-// defines read as empty (nil Bytes) and cannot grow, and those its
-// allocator made (see Options.Memory) go back to it.
+// Release ends the embedder's use of the instance: call it when the
+// instance will run no more. Once no instance that imports from it remains
+// either, its functions' handles resolve to nil (a call through one held in
+// a table or global traps as an uninitialized element), the memories it
+// defines read as empty (nil Bytes) and cannot grow, and those its allocator
+// made (see Options.Memory) go back to it.
 func (inst *Instance) Release() {
 	s := inst.Store
-	s.Release(inst.Funcs...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !inst.released {
@@ -483,11 +486,30 @@ func (inst *Instance) Release() {
 	}
 }
 
+// RegisterFuncs registers the functions of an instance built by the
+// embedder (see NewHostInstance), all of them its own.
+func (inst *Instance) RegisterFuncs() error {
+	s := inst.Store
+	for _, f := range inst.Funcs {
+		f.TypeID = s.TypeID(f.Type)
+	}
+	block, base, err := s.register(inst.Funcs)
+	if err != nil {
+		return err
+	}
+	inst.block, inst.handleBase = block+1, base
+	return nil
+}
+
 // unuse drops one user; the last one gives the memories back and stops
 // using the instances this one imports from. s.mu is held.
 func (inst *Instance) unuse() {
 	if inst.users--; inst.users > 0 {
 		return
+	}
+	if inst.block != 0 {
+		inst.Store.unregisterLocked(inst.block - 1)
+		inst.block = 0
 	}
 	for _, mem := range inst.Memories {
 		if mem.owner != inst {

@@ -51,7 +51,9 @@ func newEnv() *env {
 			e.calls++
 			return e.fnErr
 		}}
-	e.s.Register(e.fn)
+	if _, err := e.s.Register(e.fn); err != nil {
+		panic(err)
+	}
 	e.table = &store.Table{Type: wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 1, Max: 4, HasMax: true}},
 		Elems: make([]uint64, 2)} // grown from 1 to 2
 	e.tableNoMax = &store.Table{Type: wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 2}}, Elems: make([]uint64, 2)}
@@ -497,30 +499,24 @@ func TestHugeTableIsRefusedNotAllocated(t *testing.T) {
 func TestReleasedHandlesNeverReachLaterFunctions(t *testing.T) {
 	s := store.New()
 	ft := &wasm.FuncType{}
-	f := &store.Function{Type: ft}
-	s.Register(f)
-	h := f.Handle
+	f, f2 := &store.Function{Type: ft}, &store.Function{Type: ft}
+	block, err := s.Register(f, f2)
+	require.NoError(t, err)
+	h, h2 := f.Handle, f2.Handle
 	require.Same(t, f, s.Func(h))
-	s.Release(f)
-	require.Nil(t, s.Func(h), "released")
+	require.Same(t, f2, s.Func(h2))
+	require.Nil(t, s.Func(h2+1<<20), "an index past the block")
+	s.Unregister(block)
+	require.Nil(t, s.Func(h), "unregistered")
 	g := &store.Function{Type: ft}
-	s.Register(g)
-	require.Equal(t, uint32(h), uint32(g.Handle), "the slot is reused")
+	again, err := s.Register(g)
+	require.NoError(t, err)
+	require.Equal(t, block, again, "the slot is reused")
+	require.Equal(t, uint32(h), uint32(g.Handle)&(1<<20-1), "the same slot")
 	require.NotEqual(t, h, g.Handle, "under a new generation")
 	require.Nil(t, s.Func(h), "the stale handle still resolves to nothing")
 	require.Same(t, g, s.Func(g.Handle))
-}
-
-func TestImportersKeepFunctionsRegistered(t *testing.T) {
-	s := store.New()
-	f := &store.Function{Type: &wasm.FuncType{}}
-	s.Register(f) // the defining instance
-	s.Retain(f)   // an importer
-	h := f.Handle
-	s.Release(f)
-	require.Same(t, f, s.Func(h), "still imported")
-	s.Release(f)
-	require.Nil(t, s.Func(h))
+	require.Nil(t, s.Func(0), "null")
 }
 
 func TestImageMatchesSegmentByApplication(t *testing.T) {
@@ -617,7 +613,7 @@ func TestHostInstanceOutlivesItsImporters(t *testing.T) {
 	f := &store.Function{Type: &wasm.FuncType{}, Instance: host, Module: "env", Name: "f",
 		Host: func(context.Context, *store.Instance, []uint64) error { return nil }}
 	host.Funcs = append(host.Funcs, f)
-	s.Register(f)
+	require.NoError(t, host.RegisterFuncs())
 	m, err := wasm.Parse(wt.Module(
 		wt.Section(wt.SecType, wt.Vec(voidType)),
 		wt.Section(wt.SecImport, wt.Vec(importFunc("env", "f", 0))),
@@ -671,4 +667,32 @@ func TestImportedTableOutlivesItsInstance(t *testing.T) {
 
 	bi.Release()
 	require.Empty(t, table.Elems, "released with its last user")
+}
+
+// TestImportersKeepFunctionsRegistered checks that an instance's function
+// handles stay valid while an instance importing one of its functions
+// lives, and only that long.
+func TestImportersKeepFunctionsRegistered(t *testing.T) {
+	a, err := wasm.Parse(wt.Module(
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecFunction, wt.Vec([]byte{0})),
+		wt.Section(wt.SecExport, wt.Vec(wt.Export("f", wt.KindFunc, 0))),
+		wt.Section(wt.SecCode, wt.Vec(wt.Body(nil, opEnd))),
+	), wasm.Features2_0)
+	require.NoError(t, err)
+	b, err := wasm.Parse(wt.Module(
+		wt.Section(wt.SecType, wt.Vec(voidType)),
+		wt.Section(wt.SecImport, wt.Vec(importFunc("a", "f", 0))),
+	), wasm.Features2_0)
+	require.NoError(t, err)
+	s := store.New()
+	ai, err := store.Instantiate(context.Background(), s, a, externs{}, nil, callHost, store.Options{})
+	require.NoError(t, err)
+	f := ai.Funcs[0]
+	bi, err := store.Instantiate(context.Background(), s, b, externs{{"a", "f"}: ai.Exports["f"]}, nil, callHost, store.Options{})
+	require.NoError(t, err)
+	ai.Release()
+	require.Same(t, f, s.Func(f.Handle), "still imported")
+	bi.Release()
+	require.Nil(t, s.Func(f.Handle))
 }

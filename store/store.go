@@ -21,46 +21,72 @@ import (
 // Store is a set of instances that may share functions, tables, memories
 // and globals. Function handles are valid within one store.
 //
-// A handle names a registry slot (low 32 bits, from 1) and the slot's
-// generation (high 32 bits), which moves on at every registration in the
-// slot. Each function counts the instances that use it: the one defining
-// it, and every instance importing it. When the last releases it, its
-// handle becomes 0 and its slot serves later functions: a stale handle
-// resolves to nil, because it is no longer the handle of the function its
-// slot points to, and a call through it traps.
+// An instance's functions are registered together, as one block, and a
+// handle names the block's registry slot, the function's index in the block
+// and the slot's generation (see handle). The block stays registered while
+// its instance is in use (by the embedder or by instances importing from
+// it); then its slot serves later blocks under a new generation, so a stale
+// handle resolves to nil, and a call through it traps. Registering and
+// releasing cost the same for one function or thousands.
 type Store struct {
-	mu    sync.Mutex
-	slots atomic.Pointer[[]*slot] // published registry; read without locks
-	list  []*slot                 // the registry, written under mu
-	free  []uint32                // indexes of empty slots, in release order
-	types map[string]uint32       // canonical signature IDs
+	mu     sync.Mutex
+	blocks atomic.Pointer[[]*block] // published registry; read without locks
+	list   []*block                 // the registry, written under mu
+	free   []uint32                 // indexes of empty slots
+	types  map[string]uint32        // canonical signature IDs
 }
 
-// slot points to the function last registered in it. After that function
-// is released the pointer stays (the handle check rejects it), so releasing
-// writes no pointers, and a recycled function registered again in the same
-// slot needs none either.
-type slot struct {
-	f   atomic.Pointer[Function]
-	gen uint32 // registrations so far; guarded by Store.mu
+// A handle is, from the low bits up: the block's slot plus one (so that 0
+// is the null reference), the function's index in the block, and the slot's
+// generation.
+const (
+	slotBits  = 20
+	indexBits = 24
+	genBits   = 64 - slotBits - indexBits
+
+	// MaxBlocks is how many instances (and host modules) can have their
+	// functions registered in a store at once.
+	MaxBlocks = 1<<slotBits - 1
+	// MaxFuncs is how many functions one instance can define.
+	MaxFuncs = 1 << indexBits
+	// maxGen is the generation at which a slot retires instead of being
+	// reused, so that a stale handle can never match again.
+	maxGen = 1<<genBits - 1
+)
+
+// ErrTooManyFunctions reports a store or an instance past MaxBlocks or
+// MaxFuncs.
+var ErrTooManyFunctions = errors.New("too many functions in the store")
+
+// block is a registry slot: the functions registered in it, with the
+// generation they were registered under, replaced as a whole so that a
+// lock-free reader sees both consistently.
+type block struct {
+	cur atomic.Pointer[blockState]
+	gen uint64 // registrations so far; guarded by Store.mu
+}
+
+type blockState struct {
+	gen   uint64
+	funcs []*Function
 }
 
 // New returns an empty store.
 func New() *Store {
 	s := &Store{types: make(map[string]uint32)}
-	s.slots.Store(new([]*slot))
+	s.blocks.Store(new([]*block))
 	return s
 }
 
-// Register adds functions to the store and assigns their handles and
-// signature IDs.
-func (s *Store) Register(fs ...*Function) {
+// Register registers fs as one block, assigning their handles and
+// signature IDs, and returns the block, for Unregister.
+func (s *Store) Register(fs ...*Function) (uint32, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range fs {
 		f.TypeID = s.typeIDLocked(f.Type)
 	}
-	s.registerLocked(fs)
+	return s.registerLocked(fs)
 }
 
 // typeIDs returns the IDs of a module's signatures.
@@ -74,69 +100,62 @@ func (s *Store) typeIDs(types []wasm.FuncType) []uint32 {
 	return ids
 }
 
-// register is Register for functions whose TypeID is set.
-func (s *Store) register(fs []*Function) {
+// register is Register for functions whose TypeID is set. It returns the
+// block and the handle of its function 0, to which the handle of function i
+// adds i<<slotBits.
+func (s *Store) register(fs []*Function) (uint32, uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.registerLocked(fs)
+	b, err := s.registerLocked(fs)
+	if err != nil {
+		return 0, 0, err
+	}
+	return b, uint64(b+1) | s.list[b].gen<<(slotBits+indexBits), nil
 }
 
-func (s *Store) registerLocked(fs []*Function) {
-	grew := false
-	// Free slots are taken in the order they were released, so that the
-	// recycled functions of an instance land in the slots they had.
-	n := min(len(fs), len(s.free))
-	reuse := s.free[len(s.free)-n:]
-	s.free = s.free[:len(s.free)-n]
-	for k, f := range fs {
-		var i uint32
-		if k < n {
-			i = reuse[k]
-		} else {
-			i = uint32(len(s.list))
-			s.list = append(s.list, &slot{})
-			grew = true
-		}
-		sl := s.list[i]
-		sl.gen++
-		if sl.f.Load() != f {
-			sl.f.Store(f)
-		}
-		atomic.StoreUint64(&f.Handle, uint64(i+1)|uint64(sl.gen)<<32)
-		f.refs = 1
+func (s *Store) registerLocked(fs []*Function) (uint32, error) {
+	if len(fs) > MaxFuncs {
+		return 0, fmt.Errorf("%w: %d functions in one instance, at most %d", ErrTooManyFunctions, len(fs), MaxFuncs)
 	}
-	if grew {
+	var i uint32
+	if n := len(s.free); n > 0 {
+		i = s.free[n-1]
+		s.free = s.free[:n-1]
+	} else {
+		if len(s.list) == MaxBlocks {
+			return 0, fmt.Errorf("%w: %d instances at once", ErrTooManyFunctions, MaxBlocks)
+		}
+		i = uint32(len(s.list))
+		s.list = append(s.list, &block{})
 		list := s.list
-		s.slots.Store(&list)
+		s.blocks.Store(&list)
 	}
+	b := s.list[i]
+	b.gen++
+	base := uint64(i+1) | b.gen<<(slotBits+indexBits)
+	for k, f := range fs {
+		f.Handle = base | uint64(k)<<slotBits
+	}
+	b.cur.Store(&blockState{gen: b.gen, funcs: fs})
+	return i, nil
 }
 
-// Retain records one more instance using each of fs (an importer).
-func (s *Store) Retain(fs ...*Function) {
+// Unregister ends block's registration: its functions' handles resolve to
+// nil from now on.
+func (s *Store) Unregister(block uint32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, f := range fs {
-		if f.Handle != 0 {
-			f.refs++
-		}
-	}
+	s.unregisterLocked(block)
 }
 
-// Release records one instance fewer using each of fs. A function no
-// instance uses leaves the store: its handle resolves to nil from now on,
-// and its slot serves later functions.
-func (s *Store) Release(fs ...*Function) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, f := range fs {
-		if f.Handle == 0 {
-			continue
-		}
-		if f.refs--; f.refs > 0 {
-			continue
-		}
-		s.free = append(s.free, uint32(f.Handle)-1)
-		atomic.StoreUint64(&f.Handle, 0)
+func (s *Store) unregisterLocked(block uint32) {
+	b := s.list[block]
+	if b.cur.Load() == nil {
+		return
+	}
+	b.cur.Store(nil)
+	if b.gen < maxGen {
+		s.free = append(s.free, block)
 	}
 }
 
@@ -166,15 +185,23 @@ func (s *Store) typeIDLocked(t *wasm.FuncType) uint32 {
 }
 
 // Func returns the function with handle h, or nil for null, an unknown
-// handle, or one whose function was released. It takes no lock.
+// handle, or one whose block was unregistered. It takes no lock.
 func (s *Store) Func(h uint64) *Function {
-	list := *s.slots.Load()
-	i := uint32(h)
-	if i == 0 || int(i) > len(list) {
+	list := *s.blocks.Load()
+	i := h & (1<<slotBits - 1)
+	if i == 0 || i > uint64(len(list)) {
 		return nil
 	}
-	f := list[i-1].f.Load()
-	if f == nil || atomic.LoadUint64(&f.Handle) != h {
+	b := list[i-1]
+	st := b.cur.Load()
+	k := h >> slotBits & (1<<indexBits - 1)
+	if st == nil || st.gen != h>>(slotBits+indexBits) || k >= uint64(len(st.funcs)) {
+		return nil
+	}
+	f := st.funcs[k]
+	// Still registered after reading f: the record was not yet recycled
+	// for another instance when it was read.
+	if b.cur.Load() != st {
 		return nil
 	}
 	return f
@@ -192,8 +219,7 @@ type HostFunc func(ctx context.Context, caller *Instance, stack []uint64) error
 type Function struct {
 	Type   *wasm.FuncType
 	TypeID uint32 // store-wide signature ID
-	// Handle is the funcref handle, set by Register, 0 once released; the
-	// store reads it atomically, since Func may run during a Release.
+	// Handle is the funcref handle, set when the function is registered.
 	Handle   uint64
 	Instance *Instance
 	// Index is the function's index in the module's function index space
@@ -202,8 +228,6 @@ type Function struct {
 	Host  HostFunc // non-nil for host functions
 	// Module and Name identify a host function in traces.
 	Module, Name string
-
-	refs int // instances using the function; guarded by the store's mutex
 }
 
 // Global is a global instance. Lo holds the value; Hi the upper half of a
@@ -402,6 +426,11 @@ type Instance struct {
 	// to zero. Guarded by Store.mu.
 	users    int
 	released bool // by Release
+	// block is the registry slot of its functions plus one, 0 when they
+	// are not registered; handleBase is the handle of its first own
+	// function.
+	block      uint32
+	handleBase uint64
 	// funcs holds the records of the module's own functions.
 	funcs []Function
 	// typeIDs are the store's IDs of the module's signatures.
