@@ -132,7 +132,7 @@ func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver
 }
 
 // NewHostInstance returns an empty instance for an embedder to fill with
-// host functions (registered with Register), tables, memories and globals,
+// host functions (registered with RegisterFuncs), tables, memories and globals,
 // and to end with Release like any other.
 func NewHostInstance(s *Store, name string) *Instance {
 	return &Instance{Store: s, Name: name, Exports: make(map[string]Extern), users: 1}
@@ -489,15 +489,11 @@ func (inst *Instance) Release() {
 // RegisterFuncs registers the functions of an instance built by the
 // embedder (see NewHostInstance), all of them its own.
 func (inst *Instance) RegisterFuncs() error {
-	s := inst.Store
-	for _, f := range inst.Funcs {
-		f.TypeID = s.TypeID(f.Type)
-	}
-	block, base, err := s.register(inst.Funcs)
+	block, err := inst.Store.Register(inst.Funcs...)
 	if err != nil {
 		return err
 	}
-	inst.block, inst.handleBase = block+1, base
+	inst.block = block + 1
 	return nil
 }
 

@@ -427,8 +427,8 @@ type Instance struct {
 	users    int
 	released bool // by Release
 	// block is the registry slot of its functions plus one, 0 when they
-	// are not registered; handleBase is the handle of its first own
-	// function.
+	// are not registered; handleBase is the handle of a module's first
+	// own function, from which eval computes the others.
 	block      uint32
 	handleBase uint64
 	// funcs holds the records of the module's own functions.
