@@ -3,8 +3,8 @@ package terra
 import (
 	"errors"
 
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/sandbox"
-	"github.com/terra-runtime/terra/store"
 )
 
 // Errors that terra's errors wrap; test for them with errors.Is.

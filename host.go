@@ -8,7 +8,7 @@ import (
 	"reflect"
 	"slices"
 
-	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/wasm"
 )
 

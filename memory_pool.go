@@ -3,8 +3,8 @@ package terra
 import (
 	"fmt"
 
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/sandbox"
-	"github.com/terra-runtime/terra/store"
 )
 
 // pooledMemory allocates a compiled module's memory from the process's

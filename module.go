@@ -1,8 +1,8 @@
 package terra
 
 import (
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/interp"
-	"github.com/terra-runtime/terra/store"
 	"github.com/terra-runtime/terra/wasm"
 )
 

@@ -57,8 +57,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/interp"
-	"github.com/terra-runtime/terra/store"
 	"github.com/terra-runtime/terra/wasm"
 )
 

@@ -6,7 +6,7 @@ import (
 	"math/bits"
 	"unsafe"
 
-	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/wasm"
 )
 

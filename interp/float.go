@@ -3,7 +3,7 @@ package interp
 import (
 	"math"
 
-	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/wasm"
 )
 

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/terra-runtime/terra/internal/store"
 	. "github.com/terra-runtime/terra/internal/wasmtest"
 	"github.com/terra-runtime/terra/interp"
-	"github.com/terra-runtime/terra/store"
 	"github.com/terra-runtime/terra/wasm"
 )
 

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/terra-runtime/terra/simd"
+	"github.com/terra-runtime/terra/internal/simd"
 	"github.com/terra-runtime/terra/wasm"
 )
 

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/wasm"
 )
 

@@ -3,8 +3,8 @@ package interp
 import (
 	"encoding/binary"
 
-	"github.com/terra-runtime/terra/simd"
-	"github.com/terra-runtime/terra/store"
+	"github.com/terra-runtime/terra/internal/simd"
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/wasm"
 )
 

@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/sandbox"
-	"github.com/terra-runtime/terra/store"
 )
 
 // The sandbox's trap kinds are store.TrapKind values, so that a compiler
