@@ -295,20 +295,25 @@ func fn(name, params string, impl func(*call, []uint64) error) function {
 // hostFunc adapts f to a terra.HostFunc working on m.
 func (m *Module) hostFunc(f *function, abi ABI) terra.HostFunc {
 	return func(ctx context.Context, caller terra.Caller, stack []uint64) error {
-		mem, _ := host.CallerMemory(caller) // functions that need it fail with ErrNoMemory
-		err := f.impl(&call{ctx: ctx, m: m, mem: mem, abi: abi}, stack)
-		var exit *ExitError
-		switch {
-		case errors.As(err, &exit) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-			return err
-		case errors.Is(err, host.ErrNoMemory):
-			return fmt.Errorf("wasi: %s: %w", f.name, err)
-		}
-		if len(f.results) > 0 {
-			stack[0] = uint64(errnoOf(err))
-		}
-		return nil
+		return m.call(ctx, f, abi, caller, stack)
 	}
+}
+
+// call runs f on m for a guest.
+func (m *Module) call(ctx context.Context, f *function, abi ABI, caller terra.Caller, stack []uint64) error {
+	mem, _ := host.CallerMemory(caller) // functions that need it fail with ErrNoMemory
+	err := f.impl(&call{ctx: ctx, m: m, mem: mem, abi: abi}, stack)
+	var exit *ExitError
+	switch {
+	case errors.As(err, &exit) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, host.ErrNoMemory):
+		return fmt.Errorf("wasi: %s: %w", f.name, err)
+	}
+	if len(f.results) > 0 {
+		stack[0] = uint64(errnoOf(err))
+	}
+	return nil
 }
 
 // eofReader is an empty standard input.
