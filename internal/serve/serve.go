@@ -306,8 +306,8 @@ func (a *App) serve(w *statusWriter, r *http.Request, scriptName, pathInfo strin
 		w.WriteHeader(exch.Status())
 		return
 	}
-	if guestErr != nil {
-		a.log.Info("CGI program exited with an error after a complete response", "err", guestErr)
+	if guestErr != nil && !isExit0(guestErr) {
+		a.log.Info("CGI program failed after a complete response", "err", guestErr)
 	}
 	if err := writeCGI(w, run.out.Bytes()); err != nil {
 		if guestErr != nil {
