@@ -11,6 +11,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -88,6 +89,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *goCache == "" {
 		*goCache = filepath.Join(*data, "cache", "go-build")
 	}
+	work, err := buildDir(*data)
+	if err != nil {
+		return fail(err)
+	}
 	if *goCache, err = filepath.Abs(*goCache); err != nil {
 		return fail(err)
 	}
@@ -106,6 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			Timeout:        *buildTimeout,
 			MaxMemoryBytes: *buildMemory << 20,
 			Isolation:      *isolation,
+			WorkDir:        work,
 		},
 		Token:       token,
 		Tier:        terra.Tier(*tier),
@@ -175,4 +181,24 @@ func adminToken(data string) (token string, generated bool, err error) {
 		return "", false, err
 	}
 	return token, true, nil
+}
+
+// buildDir returns the directory for this data directory's builds, in
+// the system's temporary directory (which the unprivileged build user can
+// reach, unlike, often, the data directory), after removing what builds
+// of an earlier run that was killed left there.
+func buildDir(data string) (string, error) {
+	abs, err := filepath.Abs(data)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(abs))
+	dir := filepath.Join(os.TempDir(), "terrarium-builds-"+hex.EncodeToString(sum[:6]))
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	if err := os.Mkdir(dir, 0o711); err != nil {
+		return "", err
+	}
+	return dir, os.Chmod(dir, 0o711)
 }
