@@ -8,12 +8,18 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"testing"
 )
+
+// TB is the part of testing.TB that the helpers use, so that programs
+// (the benchmark harness) can use them too.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+}
 
 // Dir returns a tar of the files below dir, with files (name, content
 // pairs) added or replacing those of the same name.
-func Dir(t testing.TB, dir string, files ...string) []byte {
+func Dir(t TB, dir string, files ...string) []byte {
 	t.Helper()
 	contents := map[string][]byte{}
 	if dir != "" {
@@ -55,4 +61,4 @@ func Dir(t testing.TB, dir string, files ...string) []byte {
 }
 
 // Files returns a tar of files (name, content pairs).
-func Files(t testing.TB, files ...string) []byte { return Dir(t, "", files...) }
+func Files(t TB, files ...string) []byte { return Dir(t, "", files...) }
