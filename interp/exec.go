@@ -42,7 +42,7 @@ func u64f(x float64) uint64 { return math.Float64bits(x) }
 // this large, so fewer locals make every instruction cheaper.
 func (m *machine) run(fn *function, inst *store.Instance) error {
 	m.fn, m.inst, m.fp, m.depth = fn, inst, 0, 0
-	m.mcode, _ = inst.Code.(*Code)
+	m.mcode = codeOf(inst)
 	m.maxFrames = m.maxDepth()
 	m.mem = memOf(inst)
 	code, pc, mem := fn.code, 0, m.mem
@@ -502,13 +502,9 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 	if in.op != opCallInd {
 		f = inst.Funcs[in.a]
 	} else {
-		tab := inst.Tables[in.c]
-		i := uint32(*at(frp, uint32(in.imm)))
-		if uint64(i) >= uint64(len(tab.Elems)) {
-			return store.TrapUndefinedElement, nil
-		}
-		if f = inst.Store.Func(tab.Elems[i]); f == nil {
-			return store.TrapUninitializedElement, nil
+		var k store.TrapKind
+		if f, k = inst.Tables[in.c].Call(uint32(*at(frp, uint32(in.imm)))); f == nil {
+			return k, nil
 		}
 		want := &inst.Module.Types[in.a]
 		if f.Type != want && !f.Type.Equal(*want) {
@@ -520,12 +516,14 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 		return store.TrapInterrupted, nil
 	}
 	newfp := m.fp + int(in.b)
-	if f.Host != nil {
+	if f.Host != nil || *f.Entry != m.interpEntry {
+		// A host function, or one that another tier runs: the engine
+		// calls it on the frame's slots.
 		n := max(cells(f.Type.Params), cells(f.Type.Results))
 		if !m.ensure(newfp + n + 1) {
 			return store.TrapStackExhausted, nil
 		}
-		if err := f.Host(m.hostContext(), inst, m.stack[newfp:newfp+n]); err != nil {
+		if err := m.call.Invoke(inst, f, m.stack[newfp:newfp+n]); err != nil {
 			return 0, err
 		}
 		m.called, m.pc, m.mem = nil, pc, memOf(inst)
@@ -558,7 +556,7 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 	if f.Instance != inst {
 		m.inst = f.Instance
 		m.mem = memOf(m.inst)
-		m.mcode, _ = m.inst.Code.(*Code)
+		m.mcode = codeOf(m.inst)
 	}
 	m.fn, m.fp, m.called = callee, newfp, callee
 	return 0, nil
@@ -571,7 +569,7 @@ func (m *machine) leave() int {
 	if f.inst != m.inst {
 		m.inst = f.inst
 		m.mem = memOf(m.inst)
-		m.mcode, _ = m.inst.Code.(*Code)
+		m.mcode = codeOf(m.inst)
 	}
 	m.fn, m.fp = f.fn, f.fp
 	pc := f.pc
