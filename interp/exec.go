@@ -465,9 +465,9 @@ loop:
 		default:
 			var k store.TrapKind
 			fr := m.stack[m.fp:]
-			if in.op >= 0x28 && in.op <= 0x3E {
+			if wasm.Opcode(in.op).IsScalarMemory() {
 				k = memoryAccess(in, fr, mem)
-			} else if in.op >= 0x45 && in.op <= 0xC4 {
+			} else if wasm.Opcode(in.op).IsNumeric() {
 				fr[in.a], k = numericOp(in.op, fr[in.b], fr[in.c])
 			} else if in.op >= immFirst {
 				fr[in.a], k = numericOp(immBase[in.op], fr[in.b], in.imm)
@@ -582,7 +582,7 @@ func (m *machine) leave() int {
 // is purely a speed decision and never a question of correctness.
 func memoryAccess(in *inst, fr []uint64, mem []byte) store.TrapKind {
 	ea := uint64(uint32(fr[in.b])+in.c) + in.imm
-	size := uint64(accessSize[in.op-0x28])
+	size := uint64(wasm.Opcode(in.op).AccessSize())
 	if ea+size > uint64(len(mem)) {
 		return store.TrapMemoryOutOfBounds
 	}
@@ -627,8 +627,6 @@ func memoryAccess(in *inst, fr []uint64, mem []byte) store.TrapKind {
 	}
 	return 0
 }
-
-var accessSize = [...]uint8{4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4, 4, 8, 4, 8, 1, 2, 1, 2, 4}
 
 // numericOp is the reference for every scalar numeric instruction,
 // including those the dispatch loop inlines (see memoryAccess). It computes

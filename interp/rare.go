@@ -97,7 +97,7 @@ func rare(in *inst, fr []uint64, fn *function, inst *store.Instance, mem []byte)
 		fr[in.a], fr[in.a+1] = in.imm, uint64(in.c)|uint64(in.b)<<32
 	case opV128Load:
 		op := wasm.PrefixSIMD | wasm.Opcode(in.imm)
-		ea, n := uint64(uint32(fr[in.b]))+uint64(in.c), uint64(simd.AccessSize(op))
+		ea, n := uint64(uint32(fr[in.b]))+uint64(in.c), uint64(op.AccessSize())
 		if ea+n > uint64(len(mem)) {
 			return store.TrapMemoryOutOfBounds, mem
 		}
@@ -113,7 +113,7 @@ func rare(in *inst, fr []uint64, fn *function, inst *store.Instance, mem []byte)
 	case opV128Lane:
 		op := wasm.PrefixSIMD | wasm.Opcode(in.imm&0xFF)
 		lane := byte(in.imm >> 8)
-		ea, n := uint64(uint32(fr[in.b]))+uint64(in.c), uint64(simd.AccessSize(op))
+		ea, n := uint64(uint32(fr[in.b]))+uint64(in.c), uint64(op.AccessSize())
 		if ea+n > uint64(len(mem)) {
 			return store.TrapMemoryOutOfBounds, mem
 		}
