@@ -2,11 +2,13 @@ package asm
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/x86"
+	"github.com/twitchyliquid64/golang-asm/objabi"
 )
 
 // This file holds the table of directly encoded forms and how each one is
@@ -467,20 +469,37 @@ var goAs = func() map[string]obj.As {
 // checker compares the two encoders on one form at a time, reusing one
 // Assembler and one golang-asm context.
 type checker struct {
-	a Assembler
-	g *gasm
-	n int // instructions compared
+	a   Assembler
+	g   *gasm
+	sym *obj.LSym // the symbol RIP-relative operands refer to in golang-asm
+	n   int       // instructions compared
 }
 
+// ripGap is the distance from the end of an instruction with a
+// RIP-relative operand to the label it refers to.
+const ripGap = 300
+
 // check encodes o with f both ways and returns a description of any
-// difference.
+// difference. A RIP-relative operand in o refers to label 1, bound ripGap
+// bytes after the instruction; golang-asm refers to a symbol instead, and
+// its relocation is applied as a linker would for the same distance.
 func (c *checker) check(f *form, o operands) error {
+	rip := o.m.rip != 0
 	c.a.Reset()
+	if rip {
+		c.a.NewLabel()
+	}
 	f.emit(&c.a, o)
+	n := c.a.Offset()
+	if rip {
+		c.a.Nop(ripGap)
+		c.a.Bind(1)
+	}
 	got, err := c.a.Bytes()
 	if err != nil {
 		return fmt.Errorf("%s %v: %v", f.name, o, err)
 	}
+	got = got[:n]
 	name, ops, want, why := f.ref(o)
 	as, ok := goAs[name]
 	if !ok {
@@ -488,9 +507,20 @@ func (c *checker) check(f *form, o operands) error {
 	}
 	if c.g == nil {
 		c.g = newGasm()
+		c.sym = c.g.ctxt.Lookup("target")
 	}
-	ref, err := c.g.assemble(as, ops)
+	if rip {
+		for i := range ops {
+			if ops[i].Type == obj.TYPE_MEM {
+				ops[i] = obj.Addr{Type: obj.TYPE_MEM, Name: obj.NAME_EXTERN, Sym: c.sym}
+			}
+		}
+	}
+	ref, relocs, err := c.g.assembleRelocs(as, ops)
 	if err != nil {
+		return fmt.Errorf("%s %v: reference: %v", f.name, o, err)
+	}
+	if err := applyPCRel(ref, relocs, rip, int64(n+ripGap)); err != nil {
 		return fmt.Errorf("%s %v: reference: %v", f.name, o, err)
 	}
 	c.n++
@@ -499,6 +529,29 @@ func (c *checker) check(f *form, o operands) error {
 	}
 	if !bytes.Equal(got, want) {
 		return fmt.Errorf("%s %v (%s):\n got  % x\n want % x\n golang-asm % x %s", f.name, o, name, got, want, ref, why)
+	}
+	return nil
+}
+
+// applyPCRel fills in the one PC-relative relocation a RIP-relative
+// reference makes golang-asm emit, for a target at offset target. Other
+// relocations that patch bytes are errors.
+func applyPCRel(code []byte, relocs []obj.Reloc, rip bool, target int64) error {
+	done := false
+	for _, r := range relocs {
+		switch {
+		case r.Siz == 0:
+		case rip && !done && r.Type == objabi.R_PCREL && r.Siz == 4:
+			// The linker writes S + A - (P + Off + Siz); golang-asm has
+			// folded into A the bytes that follow the field.
+			binary.LittleEndian.PutUint32(code[r.Off:], uint32(target+r.Add-int64(r.Off)-int64(r.Siz)))
+			done = true
+		default:
+			return fmt.Errorf("unexpected relocation %+v", r)
+		}
+	}
+	if rip != done {
+		return fmt.Errorf("RIP-relative operand without its relocation")
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ var someMems = []Mem{
 	{Base: RDI, Index: R8, Scale: 1, Disp: math.MinInt32},
 	{Index: R9, Scale: 4, Disp: 100000},
 	{Disp: -8},
+	RIP(1), // label 1: see checker.check
 }
 
 // allMems enumerates every base (and none), every index but RSP (and none),
@@ -31,7 +32,7 @@ func allMems(short bool) []Mem {
 	if short {
 		disps = []int32{0, -128, 128}
 	}
-	var ms []Mem
+	ms := []Mem{RIP(1)}
 	for _, base := range append([]Reg{NoReg}, allRegs...) {
 		for _, index := range append([]Reg{NoReg}, allRegs...) {
 			if index == RSP {

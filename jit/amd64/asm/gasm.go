@@ -83,7 +83,25 @@ var errGasm = errors.New("golang-asm")
 // for the instructions golang-asm lists as unary-destination (NEGQ AX) and the
 // source otherwise (PUSHQ AX); JMP and CALL take theirs as the target, as Go
 // assembly does.
-func (g *gasm) assemble(as obj.As, ops []obj.Addr) (code []byte, err error) {
+func (g *gasm) assemble(as obj.As, ops []obj.Addr) ([]byte, error) {
+	for i := range ops {
+		switch {
+		case ops[i].Type == obj.TYPE_BRANCH:
+			return nil, fmt.Errorf("%w: %v: branch operands need Labels", errGasm, as)
+		case ops[i].Sym != nil:
+			return nil, fmt.Errorf("%w: %v: symbols cannot be resolved here", errGasm, as)
+		}
+	}
+	code, relocs, err := g.assembleRelocs(as, ops)
+	if err == nil && needsReloc(relocs) {
+		err = fmt.Errorf("%w: %v: needs a relocation", errGasm, as)
+	}
+	return code, err
+}
+
+// assembleRelocs is assemble without the operand checks, returning
+// golang-asm's relocations.
+func (g *gasm) assembleRelocs(as obj.As, ops []obj.Addr) (code []byte, relocs []obj.Reloc, err error) {
 	p := &obj.Prog{Ctxt: g.ctxt, As: as}
 	switch n := len(ops); {
 	case n == 1 && (x86.Linkamd64.UnaryDst[as] || as == obj.AJMP || as == obj.ACALL):
@@ -97,17 +115,9 @@ func (g *gasm) assemble(as obj.As, ops []obj.Addr) (code []byte, err error) {
 			p.RestArgs = append([]obj.Addr(nil), ops[1:n-1]...)
 		}
 	}
-	for i := range ops {
-		switch {
-		case ops[i].Type == obj.TYPE_BRANCH:
-			return nil, fmt.Errorf("%w: %v: branch operands need Labels", errGasm, as)
-		case ops[i].Sym != nil:
-			return nil, fmt.Errorf("%w: %v: symbols cannot be resolved here", errGasm, as)
-		}
-	}
 	defer func() {
 		if r := recover(); r != nil {
-			code, err = nil, fmt.Errorf("%w: %v: panic: %v", errGasm, p, r)
+			code, relocs, err = nil, nil, fmt.Errorf("%w: %v: panic: %v", errGasm, p, r)
 		}
 	}()
 	g.diags = g.diags[:0]
@@ -115,13 +125,11 @@ func (g *gasm) assemble(as obj.As, ops []obj.Addr) (code []byte, err error) {
 	x86.Linkamd64.Assemble(g.ctxt, s, g.ctxt.NewProg)
 	switch {
 	case len(g.diags) > 0:
-		return nil, fmt.Errorf("%w: %v: %s", errGasm, p, strings.Join(g.diags, "; "))
-	case needsReloc(s.R):
-		return nil, fmt.Errorf("%w: %v: needs a relocation", errGasm, p)
+		return nil, nil, fmt.Errorf("%w: %v: %s", errGasm, p, strings.Join(g.diags, "; "))
 	case len(s.P) == 0:
-		return nil, fmt.Errorf("%w: %v: no bytes emitted", errGasm, p)
+		return nil, nil, fmt.Errorf("%w: %v: no bytes emitted", errGasm, p)
 	}
-	return s.P, nil
+	return s.P, s.R, nil
 }
 
 // needsReloc reports whether any relocation patches bytes: golang-asm also
