@@ -1,6 +1,9 @@
 package asm
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // General-purpose instructions. Method names spell the operand kinds in
 // Intel order, destination first: R a register, M memory, I an immediate.
@@ -26,6 +29,15 @@ func (a *Assembler) gp(name string, w Width, ws widths, r1, r2 Reg) bool {
 	}
 	a.fail(ErrOperand, "%s %v %v, %v", name, w, r1, r2)
 	return false
+}
+
+// known reports whether op, an instruction of one of the families (Arith,
+// Unary, ...), is defined, recording an error if not.
+func (a *Assembler) known(ok bool, op fmt.Stringer) bool {
+	if !ok {
+		a.fail(ErrOperand, "%T(%v): no such instruction", op, op)
+	}
+	return ok
 }
 
 // immLen is the size of a full immediate at width w: imm8, imm16, or imm32
@@ -89,7 +101,7 @@ func byteOp(w Width, b byte) opcode {
 
 // ArithRR emits op dst, src (for CMP: flags of dst - src).
 func (a *Assembler) ArithRR(op Arith, w Width, dst, src Reg) {
-	if !op.valid() || !a.gp(op.String(), w, wAny, dst, src) {
+	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, dst, src) {
 		return
 	}
 	a.encRR(sizeFlags(w), byteOp(w, byte(op)<<3), src.num(), dst.num(), 0, 0)
@@ -97,7 +109,7 @@ func (a *Assembler) ArithRR(op Arith, w Width, dst, src Reg) {
 
 // ArithRM emits op dst, [src].
 func (a *Assembler) ArithRM(op Arith, w Width, dst Reg, src Mem) {
-	if !op.valid() || !a.gp(op.String(), w, wAny, dst, dst) {
+	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, dst, dst) {
 		return
 	}
 	a.encM(sizeFlags(w), byteOp(w, byte(op)<<3|2), dst.num(), src, 0, 0)
@@ -105,7 +117,7 @@ func (a *Assembler) ArithRM(op Arith, w Width, dst Reg, src Mem) {
 
 // ArithMR emits op [dst], src.
 func (a *Assembler) ArithMR(op Arith, w Width, dst Mem, src Reg) {
-	if !op.valid() || !a.gp(op.String(), w, wAny, src, src) {
+	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, src, src) {
 		return
 	}
 	a.encM(sizeFlags(w), byteOp(w, byte(op)<<3), src.num(), dst, 0, 0)
@@ -117,7 +129,7 @@ func (a *Assembler) ArithMR(op Arith, w Width, dst Mem, src Reg) {
 // signed or unsigned; at W64 it is sign-extended.
 func (a *Assembler) ArithRI(op Arith, w Width, dst Reg, imm int32) {
 	v := int64(imm)
-	if !op.valid() || !a.gp(op.String(), w, wAny, dst, dst) || !a.immOK(op.String(), w, v) {
+	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, dst, dst) || !a.immOK(op.String(), w, v) {
 		return
 	}
 	v = truncImm(v, w)
@@ -139,7 +151,7 @@ func (a *Assembler) ArithRI(op Arith, w Width, dst Reg, imm int32) {
 // ArithMI emits op [dst], imm, with the immediate rules of ArithRI.
 func (a *Assembler) ArithMI(op Arith, w Width, dst Mem, imm int32) {
 	v := int64(imm)
-	if !op.valid() || !a.gp(op.String(), w, wAny, RAX, RAX) || !a.immOK(op.String(), w, v) {
+	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, RAX, RAX) || !a.immOK(op.String(), w, v) {
 		return
 	}
 	v = truncImm(v, w)
@@ -199,7 +211,7 @@ func (op Unary) String() string { return opName(unaryNames[:], int(op)) }
 
 // UnaryR emits op r.
 func (a *Assembler) UnaryR(op Unary, w Width, r Reg) {
-	if int(op) >= len(unaryOps) || !a.gp(op.String(), w, wAny, r, r) {
+	if !a.known(int(op) < len(unaryOps), op) || !a.gp(op.String(), w, wAny, r, r) {
 		return
 	}
 	u := unaryOps[op]
@@ -208,7 +220,7 @@ func (a *Assembler) UnaryR(op Unary, w Width, r Reg) {
 
 // UnaryM emits op [m].
 func (a *Assembler) UnaryM(op Unary, w Width, m Mem) {
-	if int(op) >= len(unaryOps) || !a.gp(op.String(), w, wAny, RAX, RAX) {
+	if !a.known(int(op) < len(unaryOps), op) || !a.gp(op.String(), w, wAny, RAX, RAX) {
 		return
 	}
 	u := unaryOps[op]
@@ -238,7 +250,7 @@ func (op Shift) valid() bool { return op < 8 && op != 6 }
 
 // ShiftRCL emits op r, CL.
 func (a *Assembler) ShiftRCL(op Shift, w Width, r Reg) {
-	if !op.valid() || !a.gp(op.String(), w, wAny, r, r) {
+	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, r, r) {
 		return
 	}
 	a.encRR(extFlags(w), byteOp(w, 0xD2), byte(op), r.num(), 0, 0)
@@ -247,7 +259,7 @@ func (a *Assembler) ShiftRCL(op Shift, w Width, r Reg) {
 // ShiftRI emits op r, n; a count of 1 takes the form without immediate. The
 // processor masks n to 5 bits (6 at W64).
 func (a *Assembler) ShiftRI(op Shift, w Width, r Reg, n uint8) {
-	if !op.valid() || !a.gp(op.String(), w, wAny, r, r) {
+	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, r, r) {
 		return
 	}
 	if n == 1 {
@@ -259,7 +271,7 @@ func (a *Assembler) ShiftRI(op Shift, w Width, r Reg, n uint8) {
 
 // ShiftMCL emits op [m], CL.
 func (a *Assembler) ShiftMCL(op Shift, w Width, m Mem) {
-	if !op.valid() || !a.gp(op.String(), w, wAny, RAX, RAX) {
+	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, RAX, RAX) {
 		return
 	}
 	a.encM(memFlags(w), byteOp(w, 0xD2), byte(op), m, 0, 0)
@@ -267,7 +279,7 @@ func (a *Assembler) ShiftMCL(op Shift, w Width, m Mem) {
 
 // ShiftMI emits op [m], n, as ShiftRI does.
 func (a *Assembler) ShiftMI(op Shift, w Width, m Mem, n uint8) {
-	if !op.valid() || !a.gp(op.String(), w, wAny, RAX, RAX) {
+	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, RAX, RAX) {
 		return
 	}
 	f := memFlags(w)
@@ -548,14 +560,14 @@ func (op BitOp) String() string { return opName(bitNames[:], int(op)) }
 
 // BitRR emits op dst, src.
 func (a *Assembler) BitRR(op BitOp, w Width, dst, src Reg) {
-	if int(op) < len(bitOps) && a.gp(op.String(), w, wNot8, dst, src) {
+	if a.known(int(op) < len(bitOps), op) && a.gp(op.String(), w, wNot8, dst, src) {
 		a.encRR(sizeFlags(w), bitOps[op], dst.num(), src.num(), 0, 0)
 	}
 }
 
 // BitRM emits op dst, [src].
 func (a *Assembler) BitRM(op BitOp, w Width, dst Reg, src Mem) {
-	if int(op) < len(bitOps) && a.gp(op.String(), w, wNot8, dst, dst) {
+	if a.known(int(op) < len(bitOps), op) && a.gp(op.String(), w, wNot8, dst, dst) {
 		a.encM(sizeFlags(w), bitOps[op], dst.num(), src, 0, 0)
 	}
 }
