@@ -98,7 +98,8 @@ const (
 //	32      Funcs: address of the function index space ([]*store.Function)
 //	40      HandleBase: the handle of the module's first own function; own
 //	        function i has HandleBase | i<<HandleIndexShift
-//	48      (reserved)
+//	48      Instance: the *store.Instance, for Go to find it from generated
+//	        code's registers
 //	56      (reserved)
 type InstanceContext struct {
 	MemBase    uintptr
@@ -107,7 +108,8 @@ type InstanceContext struct {
 	TypeIDs    uintptr
 	Funcs      uintptr
 	HandleBase uint64
-	_          [2]uint64
+	Instance   uintptr
+	_          uint64
 }
 
 // Offsets in InstanceContext.
@@ -118,6 +120,7 @@ const (
 	CtxTypeIDs    = 24
 	CtxFuncs      = 32
 	CtxHandleBase = 40
+	CtxInstance   = 48
 	CtxHeadSize   = 64
 )
 
@@ -187,30 +190,52 @@ func (l Layout) Import(i uint32) uint32 { return l.Imports + i*ImportSize }
 //	0       sandbox.Context (sandbox.ContextSize bytes)
 //	80      Exit: what an exit asks Go to do (an Exit kind), 4 bytes,
 //	        then 4 bytes of padding
-//	88      ExitFunc: the *store.Function to call (ExitCall), or the one
-//	        whose code exited (other kinds)
-//	96      ExitArgs: address of the cells of the arguments and results
+//	88      ExitFunc: the *store.Function to call (ExitCall)
+//	96      ExitArgs: address of the cells of the arguments and results,
+//	        in reverse order (argument i at ExitArgs+8*(n-1-i) of n); for
+//	        an entry, of the Go buffer holding them in order
 //	104     ExitArg: an operand of the request
 //	112     ExitResult: what Go answers
-//	120     end
+//	120     ExitContext: the instance context of the code that exited
+//	128     StackLimit: the lowest stack address a frame may reach
+//	136     EnterTarget: the machine code an entry calls
+//	144     EnterContext: its instance context
+//	152     EnterFunc: its *store.Function
+//	160     EnterCells: the cells of its argument area (4 bytes)
+//	164     EnterResults: its result cells (4 bytes)
+//	168     end
 type CallContext struct {
 	sandbox.Context
-	Exit       uint32
-	_          uint32
-	ExitFunc   unsafe.Pointer
-	ExitArgs   uintptr
-	ExitArg    uint64
-	ExitResult uint64
+	Exit         uint32
+	_            uint32
+	ExitFunc     uintptr
+	ExitArgs     uintptr
+	ExitArg      uint64
+	ExitResult   uint64
+	ExitContext  uintptr
+	StackLimit   uintptr
+	EnterTarget  uintptr
+	EnterContext uintptr
+	EnterFunc    uintptr
+	EnterCells   uint32
+	EnterResults uint32
 }
 
 // Offsets in CallContext.
 const (
-	CallExit       = sandbox.ContextSize
-	CallExitFunc   = CallExit + 8
-	CallExitArgs   = CallExit + 16
-	CallExitArg    = CallExit + 24
-	CallExitResult = CallExit + 32
-	CallSize       = CallExit + 40
+	CallExit         = sandbox.ContextSize
+	CallExitFunc     = CallExit + 8
+	CallExitArgs     = CallExit + 16
+	CallExitArg      = CallExit + 24
+	CallExitResult   = CallExit + 32
+	CallExitContext  = CallExit + 40
+	CallStackLimit   = CallExit + 48
+	CallEnterTarget  = CallExit + 56
+	CallEnterContext = CallExit + 64
+	CallEnterFunc    = CallExit + 72
+	CallEnterCells   = CallExit + 80
+	CallEnterResults = CallExit + 84
+	CallSize         = CallExit + 88
 )
 
 // Exit kinds: what generated code asks of Go when it exits.
@@ -221,10 +246,23 @@ const (
 	// ExitCall: call ExitFunc (a host function or one still interpreted)
 	// with the cells at ExitArgs, writing its results over them.
 	ExitCall
-	// ExitMemoryGrow: grow memory 0 of ExitFunc's instance by ExitArg
-	// pages; the previous size in pages, or -1, goes to ExitResult.
-	ExitMemoryGrow
+	// ExitRare: run an instruction the code leaves to Go (memory.grow,
+	// bulk memory, table instructions) for the instance of ExitContext:
+	// ExitArg packs the opcode and up to two immediates (RareArg), the
+	// operands are at ExitArgs, a result goes to ExitResult.
+	ExitRare
 )
+
+// RareArg packs an instruction and its immediates (each below 1<<24) for
+// ExitRare.
+func RareArg(op uint16, imm1, imm2 uint32) uint64 {
+	return uint64(op)<<48 | uint64(imm1)<<24 | uint64(imm2)
+}
+
+// UnpackRare undoes RareArg.
+func UnpackRare(arg uint64) (op uint16, imm1, imm2 uint32) {
+	return uint16(arg >> 48), uint32(arg>>24) & (1<<24 - 1), uint32(arg) & (1<<24 - 1)
+}
 
 // Poll bits besides sandbox.PollPreempt.
 const (

@@ -40,6 +40,14 @@ func TestLayout(t *testing.T) {
 		"CallExitArgs":  {CallExitArgs, unsafe.Offsetof(cc.ExitArgs)},
 		"CallExitArg":   {CallExitArg, unsafe.Offsetof(cc.ExitArg)},
 		"CallExitRes":   {CallExitResult, unsafe.Offsetof(cc.ExitResult)},
+		"CallExitCtx":   {CallExitContext, unsafe.Offsetof(cc.ExitContext)},
+		"CallStackLim":  {CallStackLimit, unsafe.Offsetof(cc.StackLimit)},
+		"CallEnterTgt":  {CallEnterTarget, unsafe.Offsetof(cc.EnterTarget)},
+		"CallEnterCtx":  {CallEnterContext, unsafe.Offsetof(cc.EnterContext)},
+		"CallEnterFn":   {CallEnterFunc, unsafe.Offsetof(cc.EnterFunc)},
+		"CallEnterCell": {CallEnterCells, unsafe.Offsetof(cc.EnterCells)},
+		"CallEnterRes":  {CallEnterResults, unsafe.Offsetof(cc.EnterResults)},
+		"CtxInstance":   {CtxInstance, unsafe.Offsetof(ic.Instance)},
 		"CallSize":      {CallSize, unsafe.Sizeof(cc)},
 		"sandbox head":  {0, unsafe.Offsetof(cc.Context)},
 		"sandbox poll":  {sandbox.ContextPoll, unsafe.Offsetof(cc.Poll)},
@@ -48,6 +56,13 @@ func TestLayout(t *testing.T) {
 	}
 	require.Zero(t, PollInterrupt&sandbox.PollPreempt)
 	require.Zero(t, PollSample&(PollInterrupt|sandbox.PollPreempt))
+}
+
+func TestRareArg(t *testing.T) {
+	op, a, b := UnpackRare(RareArg(0xFC0E, 1<<24-1, 12345))
+	require.Equal(t, uint16(0xFC0E), op)
+	require.Equal(t, uint32(1<<24-1), a)
+	require.Equal(t, uint32(12345), b)
 }
 
 func TestNewLayout(t *testing.T) {

@@ -27,6 +27,12 @@ func (inst *Instance) Context() unsafe.Pointer {
 // index.
 func (inst *Instance) TypeIDs() []uint32 { return inst.typeIDs }
 
+// InstanceOf returns the instance whose context is at ctx, an address
+// generated code handed to Go.
+func InstanceOf(ctx unsafe.Pointer) *Instance {
+	return *(**Instance)(unsafe.Pointer(&(*abi.InstanceContext)(ctx).Instance))
+}
+
 // Layout returns the layout of the instance context.
 func (inst *Instance) Layout() abi.Layout { return inst.layout }
 
@@ -62,6 +68,7 @@ func (inst *Instance) buildContext(buf []uint64) {
 	h.TypeIDs = sliceAddr(inst.typeIDs)
 	h.Funcs = sliceAddr(inst.Funcs)
 	h.HandleBase = inst.handleBase
+	*(**Instance)(unsafe.Pointer(&h.Instance)) = inst
 	for i, t := range inst.Tables {
 		t.addView((*abi.TableView)(unsafe.Pointer(inst.word(l.Table(uint32(i))))))
 	}

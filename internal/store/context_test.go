@@ -53,6 +53,8 @@ func TestInstanceContext(t *testing.T) {
 	require.Equal(t, addr(&code.Entries[0]), word(inst, abi.CtxEntries))
 	require.Equal(t, addr(&inst.Funcs[0]), word(inst, abi.CtxFuncs))
 	require.Equal(t, inst.Funcs[1].Handle, word(inst, abi.CtxHandleBase))
+	require.Equal(t, addr(inst), word(inst, abi.CtxInstance))
+	require.Same(t, inst, store.InstanceOf(inst.Context()))
 	require.Equal(t, addr(&inst.TypeIDs()[0]), word(inst, abi.CtxTypeIDs))
 	require.Equal(t, inst.Funcs[2].TypeID, inst.TypeIDs()[0])
 	require.Equal(t, inst.Funcs[1].TypeID, inst.TypeIDs()[1])
