@@ -265,11 +265,11 @@ func (a *App) serve(w *statusWriter, r *http.Request, scriptName, pathInfo strin
 	// fail to.
 	done := make(chan error, 1)
 	released = true
-	go func() {
+	goWorker(func() {
 		defer a.opt.Gate.leave()
 		defer mod.Close()
 		done <- run.guest(gctx)
-	}()
+	})
 	var guestErr error
 	select {
 	case guestErr = <-done:

@@ -19,7 +19,9 @@ import (
 
 // buildC compiles testdata/name.c, or skips (fails with
 // TERRA_REQUIRE_ALL=1) without clang and wasi-libc.
-func buildC(t *testing.T, name string) []byte {
+func buildC(t *testing.T, name string) []byte { return buildCBench(t, name) }
+
+func buildCBench(t testing.TB, name string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), name+".wasm")
 	cmd := exec.Command("clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-I../../host/http/c", "testdata/"+name+".c", "-o", out)
