@@ -215,6 +215,8 @@ type command struct {
 	// binds are directories mounted into the build's directory: src at
 	// dst, writable. Without namespaces, dst is a symbolic link to src.
 	binds []bind
+	// network keeps the host's network (a Go build with a module proxy).
+	network bool
 }
 
 // bind mounts Src at Dst.
@@ -285,7 +287,8 @@ func (b *Builder) command(lang Language, root, dir, out string) (*command, error
 			"GOPROXY="+proxy, "GOFLAGS=-buildvcs=false", "GOWORK="+filepath.Join(dir, "go.work"),
 			"GOTELEMETRY=off")
 		args := []string{t.gobin, "build", "-trimpath", "-o", out, "."}
-		return &command{args: args, env: env, dir: root, binds: []bind{{b.cfg.GoCache, filepath.Join(dir, "gocache")}}}, nil
+		return &command{args: args, env: env, dir: root, binds: []bind{{b.cfg.GoCache, filepath.Join(dir, "gocache")}},
+			network: b.cfg.GoProxy != ""}, nil
 	}
 	return nil, fmt.Errorf("build: unknown language %q", lang)
 }

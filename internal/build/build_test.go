@@ -5,11 +5,14 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -279,4 +282,31 @@ func TestSandbox(t *testing.T) {
 	require.ErrorContains(t, err, "time limit of 1s")
 	_, err = sandbox(t, true, 10*time.Second, nil, "/usr/bin/yes")
 	require.ErrorContains(t, err, "output limit of 65536 bytes")
+}
+
+// TestGoProxy: with a module proxy configured, Go builds reach it (and
+// only then have a network); without one, module downloads are off.
+func TestGoProxy(t *testing.T) {
+	var hits atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.NotFound(w, r)
+	}))
+	defer proxy.Close()
+	files := []string{
+		"go.mod", "module app\n\ngo 1.26\n\nrequire example.com/dep v1.0.0\n",
+		"go.sum", "example.com/dep v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nexample.com/dep v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+		"main.go", "package main\n\nimport _ \"example.com/dep\"\n\nfunc main() {}\n",
+	}
+	_, log, err := build(t, New(Config{GoCache: testGoCache(t)}), sources(t, files...))
+	require.Error(t, err)
+	require.Contains(t, log, "GOPROXY=off")
+	require.Zero(t, hits.Load())
+
+	_, log, err = build(t, New(Config{GoCache: testGoCache(t), GoProxy: proxy.URL}), sources(t, files...))
+	require.Error(t, err)
+	require.Positive(t, hits.Load(), log)
+	if isolationUnavailable() == "" {
+		require.Contains(t, log, "Go builds have network access")
+	}
 }

@@ -23,6 +23,7 @@ type sandboxSpec struct {
 	Writable    []string `json:"writable"` // with namespaces: all else is read-only
 	Binds       []bind   `json:"binds"`
 	Isolate     bool     `json:"isolate"`
+	Network     bool     `json:"network"` // with namespaces: keep the host's network
 	MemoryBytes uint64   `json:"memory_bytes"`
 	CPUSeconds  uint64   `json:"cpu_seconds"`
 	FileBytes   uint64   `json:"file_bytes"`
@@ -60,6 +61,7 @@ func (b *Builder) run(ctx context.Context, cmd *command, dir string, log io.Writ
 		Dir:         cmd.dir,
 		Writable:    []string{dir},
 		Binds:       cmd.binds,
+		Network:     cmd.network,
 		MemoryBytes: b.cfg.MaxMemoryBytes,
 		CPUSeconds:  uint64(2*b.cfg.Timeout/time.Second) + 1,
 		FileBytes:   uint64(b.cfg.MaxWasmBytes) * 4,
@@ -70,6 +72,9 @@ func (b *Builder) run(ctx context.Context, cmd *command, dir string, log io.Writ
 		return "", err
 	}
 	spec.Isolate = isolation == "namespaces"
+	if spec.Isolate && spec.Network {
+		fmt.Fprintf(log, "terrarium: warning: Go builds have network access to reach the module proxy %s\n", b.cfg.GoProxy)
+	}
 	if !spec.Isolate {
 		for _, bd := range cmd.binds {
 			os.Remove(bd.Dst)
@@ -177,7 +182,7 @@ func runSandboxed(ctx context.Context, spec *sandboxSpec, log io.Writer, timeout
 	c := exec.Command(self, "terrarium-build-sandbox")
 	c.Env = []string{childEnv + "=" + string(js)}
 	c.Stdout, c.Stderr = pw, pw
-	c.SysProcAttr = sysProcAttr(spec.Isolate)
+	c.SysProcAttr = sysProcAttr(spec.Isolate, spec.Network)
 	if err := c.Start(); err != nil {
 		pr.Close()
 		pw.Close()

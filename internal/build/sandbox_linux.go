@@ -20,11 +20,13 @@ func isolationUnavailable() string {
 	return ""
 }
 
-func sysProcAttr(isolate bool) *syscall.SysProcAttr {
+func sysProcAttr(isolate, network bool) *syscall.SysProcAttr {
 	a := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if isolate {
-		a.Cloneflags = syscall.CLONE_NEWNS | syscall.CLONE_NEWNET | syscall.CLONE_NEWPID |
-			syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS
+		a.Cloneflags = syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS
+		if !network {
+			a.Cloneflags |= syscall.CLONE_NEWNET
+		}
 	}
 	return a
 }

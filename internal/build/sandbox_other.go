@@ -10,7 +10,7 @@ import (
 
 func isolationUnavailable() string { return "namespaces exist on Linux only" }
 
-func sysProcAttr(bool) *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
+func sysProcAttr(bool, bool) *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
 
 func kill(pid int) {
 	syscall.Kill(-pid, syscall.SIGKILL)
