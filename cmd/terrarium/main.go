@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -36,6 +37,12 @@ import (
 
 func main() {
 	build.RunSandboxChild()
+	if os.Getenv("GOGC") == "" {
+		// Requests allocate a few kilobytes each over a small live heap:
+		// collecting less often takes a quarter to a third off a C hello
+		// world's request (BenchmarkServe with GOGC=100 against 400).
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))

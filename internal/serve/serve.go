@@ -273,7 +273,18 @@ func (a *App) serve(w *statusWriter, r *http.Request, scriptName, pathInfo strin
 	var guestErr error
 	select {
 	case guestErr = <-done:
-	case <-time.After(lim.Timeout + time.Second):
+	case <-ctx.Done():
+		// The engine stops a guest at its context's end; give it a moment
+		// before declaring it stuck.
+		grace := time.NewTimer(time.Second)
+		defer grace.Stop()
+		select {
+		case guestErr = <-done:
+		case <-grace.C:
+			guestErr = errStuck
+		}
+	}
+	if guestErr == errStuck {
 		if guarded != nil && !guarded.detach() {
 			// The head went out: all that is left is to cut the connection.
 			a.log.Warn("guest did not stop at its deadline; cutting its response", "timeout", lim.Timeout)
@@ -317,6 +328,9 @@ func (a *App) serve(w *statusWriter, r *http.Request, scriptName, pathInfo strin
 		a.fail(w, http.StatusBadGateway, "the app's CGI response is malformed", err)
 	}
 }
+
+// errStuck is a guest that did not return after its context ended.
+var errStuck = errors.New("guest did not stop at the end of its context")
 
 // classify turns the outcome of a guest into an error answer, or status 0
 // if the guest succeeded. limit names an exceeded limit.
