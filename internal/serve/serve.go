@@ -22,6 +22,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -329,6 +330,9 @@ func (a *App) serve(w *statusWriter, r *http.Request, scriptName, pathInfo strin
 	}
 }
 
+// errPanic is a guest whose run panicked.
+var errPanic = errors.New("internal error")
+
 // errStuck is a guest that did not return after its context ended.
 var errStuck = errors.New("guest did not stop at the end of its context")
 
@@ -415,7 +419,16 @@ type run struct {
 }
 
 // guest instantiates the app and runs its _start.
-func (r *run) guest(ctx context.Context) error {
+func (r *run) guest(ctx context.Context) (err error) {
+	// A panic here (a host function's or the engine's) must not take the
+	// server down: the guest runs on a worker, beyond net/http's recovery.
+	// The engine is to turn such panics into errors itself (issue 10).
+	defer func() {
+		if p := recover(); p != nil {
+			r.app.log.Error("panic while running a guest", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("%w: %v", errPanic, p)
+		}
+	}()
 	t := time.Now()
 	inst, err := r.app.rt.Instantiate(ctx, r.app.cm, terra.InstanceConfig{})
 	if r.app.opt.Observer != nil {

@@ -276,3 +276,21 @@ func TestTerraHTTP(t *testing.T) {
 		require.Error(t, err, q)
 	}
 }
+
+// panicky panics when an instance starts, as a faulty host function
+// would while a guest runs.
+type panicky struct{ observer }
+
+func (p *panicky) InstanceStart(string, time.Duration) { panic("host function bug") }
+
+// TestGuestPanic: a panic while a guest runs answers 500 and leaves the
+// server serving.
+func TestGuestPanic(t *testing.T) {
+	app := load(t, buildC(t, "cgi"), Options{Name: "p", Observer: &panicky{}})
+	s := server(t, app, "p")
+	for range 2 {
+		code, _, body := get(t, s.URL+"/p/")
+		require.Equal(t, 500, code)
+		require.Equal(t, "app \"p\" failed\n", body)
+	}
+}
