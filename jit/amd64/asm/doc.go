@@ -25,7 +25,9 @@
 // instruction as a parameter (ArithRR(ADD, W64, RAX, RBX)), which keeps the
 // encoder table-driven: an instruction is a table entry (mandatory prefix,
 // opcode map, opcode, ModRM extension) and encode.go adds the operand-size
-// prefix, REX, ModRM, SIB, displacement and immediate for any of them.
+// prefix, REX, ModRM, SIB, displacement and immediate for any of them;
+// vex.go does the same with a VEX prefix for the BMI forms (SHLX and
+// friends, which shift by any register rather than CL).
 //
 // Labels are bound once and referenced any number of times before or after.
 // A branch to a bound label (backward) takes rel8 when it fits, else rel32;
