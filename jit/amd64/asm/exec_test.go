@@ -176,9 +176,13 @@ func TestExecute(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s not bound", name)
 		}
-		var ctx execCtx
+		ctx := new(execCtx)
 		copy(ctx.args[:], args)
-		trap, err := sandbox.Run(loaded, loaded.Addr()+uintptr(off), &ctx.Context, stack)
+		th, err := sandbox.NewThread(&ctx.Context, stack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trap, err := th.Enter(loaded, loaded.Addr()+uintptr(off))
 		if err != nil || trap != sandbox.TrapNone {
 			t.Fatalf("%s%v: trap %v, %v", name, args, trap, err)
 		}
