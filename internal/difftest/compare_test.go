@@ -79,12 +79,12 @@ func TestComparator(t *testing.T) {
 		{"memory", store7, module(0, -1, 0x41, 0, 0x41, 8, 0x36, 2, 0), "state after call", `"mem": memory differs from offset 0x0: 07`},
 		{"global", global1, module(0, -1, 0x41, 2, 0x24, 0), "state after call", `"g": global of type i32`},
 		{"table", tableSet, module(0, -1, 0x41, 1, 0xD0, FuncRef, 0x26, 0), "state after call", `"tab": table element 1`},
-		{"start traps", startTrap, module(0, -1), "instantiate", ""},
-		{"compile", i32_1, []byte("\x00asm\x01\x00\x00\x00\x01"), "compile", ""},
+		{"start traps", startTrap, module(0, -1), "load", ""},
+		{"compile", i32_1, []byte("\x00asm\x01\x00\x00\x00\x01"), "load", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cs := Case{Label: "case " + c.name, Module: c.a}
-			st, err := run(context.Background(), cs, [2]Side{a, b}, [2][]byte{c.a, c.b})
+			st, err := run(context.Background(), cs, [2]Engine{a, b}, [2][]byte{c.a, c.b})
 			if c.step == "" {
 				if err != nil {
 					t.Fatalf("want no mismatch, got %v", err)
@@ -163,5 +163,23 @@ func TestArguments(t *testing.T) {
 	a, b := wasmgen.NewSeededSource(7), wasmgen.NewSeededSource(7)
 	if !slices.Equal(arguments(a, ts), arguments(b, ts)) {
 		t.Error("equal streams gave different arguments")
+	}
+}
+
+// coarse is a side that claims not to tell table traps apart.
+type coarse struct{ Side }
+
+func (coarse) CoarseTableTraps() {}
+
+func TestCoarseTableTraps(t *testing.T) {
+	null := module(0, -1, 0x41, 0, 0x11, 1, 0)       // call_indirect of a null element
+	outside := module(0, -1, 0x41, 5, 0x25, 0, 0x1A) // table.get past the end
+	engines := [2]Engine{Reference, Sides[0]}
+	if _, err := run(context.Background(), Case{Module: null}, engines, [2][]byte{null, outside}); err == nil {
+		t.Error("uninitialized element and table out of bounds compared equal")
+	}
+	engines[1] = coarse{Sides[0]}
+	if _, err := run(context.Background(), Case{Module: null}, engines, [2][]byte{null, outside}); err != nil {
+		t.Errorf("with an engine of coarse table traps: %v", err)
 	}
 }

@@ -35,7 +35,40 @@ import (
 	"github.com/terra-runtime/terra/wasm"
 )
 
-// Side is one way to run a module: a named configuration of terra.
+// Engine is a WebAssembly runtime that difftest compares: terra in one
+// configuration (a Side), or another implementation used as an oracle.
+type Engine interface {
+	fmt.Stringer // the engine's name
+	// Load compiles and instantiates a module. If instantiation traps
+	// (in a start function), the error wraps a *terra.Trap.
+	Load(ctx context.Context, module []byte) (Instance, error)
+}
+
+// Instance is an instance that an Engine loaded.
+type Instance interface {
+	// Call calls an exported function with arguments and results as
+	// terra.Function.Call has them. A trap is an error that wraps a
+	// *terra.Trap.
+	Call(ctx context.Context, export string, args []uint64) ([]uint64, error)
+	// Memory returns the contents of an exported memory.
+	Memory(export string) []byte
+	// Global returns an exported global's value (hi is the upper half of
+	// a v128), or false if the engine cannot read it.
+	Global(export string) (lo, hi uint64, ok bool)
+	// Table returns an exported table's elements, or false if the engine
+	// cannot read them.
+	Table(export string) ([]uint64, bool)
+	Close() error
+}
+
+// CoarseTableTraps is implemented by engines that report every trap of a
+// table access (out of bounds, call_indirect past the end or at a null) as
+// terra.TrapTableOutOfBounds: difftest then does not tell those apart.
+type CoarseTableTraps interface {
+	CoarseTableTraps()
+}
+
+// Side is terra in one configuration.
 type Side struct {
 	Name   string
 	Config terra.Config
@@ -102,91 +135,69 @@ func (s *Stats) Add(o Stats) {
 	}
 }
 
-// Run runs c on sides a and b and compares them. It returns a *Mismatch if
-// they differ (or a call fails on either), and another error if the case
-// cannot run at all: a side is unavailable, or the module does not compile
-// on either.
-func Run(ctx context.Context, c Case, a, b Side) (Stats, error) {
-	return run(ctx, c, [2]Side{a, b}, [2][]byte{c.Module, c.Module})
+// Run runs c on engines a and b and compares them. It returns a *Mismatch
+// if they differ (or a call fails on either), and another error if the case
+// cannot run at all: an engine is unavailable, or the module does not
+// validate or load on either.
+func Run(ctx context.Context, c Case, a, b Engine) (Stats, error) {
+	return run(ctx, c, [2]Engine{a, b}, [2][]byte{c.Module, c.Module})
 }
 
-// side is one side of a running case.
-type side struct {
-	Side
-	rt   *terra.Runtime
-	cm   *terra.CompiledModule
-	inst *terra.Instance
-}
-
-// run compares modules[0] on sides[0] with modules[1] on sides[1]; the
+// run compares modules[0] on engines[0] with modules[1] on engines[1]; the
 // modules differ only in tests of the comparator.
-func run(ctx context.Context, c Case, sides [2]Side, modules [2][]byte) (Stats, error) {
+func run(ctx context.Context, c Case, engines [2]Engine, modules [2][]byte) (Stats, error) {
 	var st Stats
-	var s [2]*side
-	for i := range s {
-		rt, err := terra.NewRuntime(sides[i].Config)
-		if err != nil {
-			return st, fmt.Errorf("difftest: side %s: %w", sides[i].Name, err)
-		}
-		s[i] = &side{Side: sides[i], rt: rt}
+	m, err := wasm.Parse(bytes.Clone(c.Module), wasm.Features2_0)
+	if err != nil {
+		return st, fmt.Errorf("difftest: %s: %w", c.Label, err)
 	}
+	cmp := comparer{coarse: isCoarse(engines[0]) || isCoarse(engines[1])}
 	mismatch := func(step string) *Mismatch {
-		return &Mismatch{Label: c.Label, Module: c.Module, Sides: [2]string{s[0].Name, s[1].Name}, Step: step}
+		return &Mismatch{Label: c.Label, Module: c.Module, Sides: [2]string{engines[0].String(), engines[1].String()}, Step: step}
 	}
 
-	var errs [2]error
-	for i := range s {
-		s[i].cm, errs[i] = s[i].rt.Compile(ctx, modules[i])
-	}
-	if errs[0] != nil || errs[1] != nil {
-		if errs[0] != nil && errs[1] != nil {
-			return st, fmt.Errorf("difftest: %s: module does not compile: %w", c.Label, errs[0])
+	var inst [2]Instance
+	var o [2]outcome
+	for i, e := range engines {
+		var err error
+		inst[i], err = e.Load(ctx, modules[i])
+		if err != nil {
+			o[i] = newOutcome(nil, err)
+			continue
 		}
-		m := mismatch("compile")
-		m.Outcomes = [2]string{errString(errs[0]), errString(errs[1])}
+		defer inst[i].Close()
+	}
+	if inst[0] == nil || inst[1] == nil {
+		switch {
+		case o[0].err != nil && o[1].err != nil:
+			return st, fmt.Errorf("difftest: %s: module does not load: %s: %w", c.Label, engines[0], o[0].err)
+		case o[0].trap != nil && o[1].trap != nil && cmp.sameTrap(o[0].trap, o[1].trap):
+			st.InstantiateTraps++
+			return st, nil
+		}
+		m := mismatch("load")
+		m.Outcomes = [2]string{o[0].String(), o[1].String()}
 		return st, m.save()
 	}
-
-	for i := range s {
-		s[i].inst, errs[i] = s[i].rt.Instantiate(ctx, s[i].cm, terra.InstanceConfig{})
-		if s[i].inst != nil {
-			defer s[i].inst.Close()
-		}
-	}
-	if errs[0] != nil || errs[1] != nil {
-		var o [2]outcome
-		for i := range o {
-			o[i] = newOutcome(nil, errs[i])
-		}
-		if o[0].trap == nil || o[1].trap == nil || !sameTrap(o[0].trap, o[1].trap) {
-			m := mismatch("instantiate")
-			m.Outcomes = [2]string{o[0].String(), o[1].String()}
-			return st, m.save()
-		}
-		st.InstantiateTraps++
-		return st, nil
-	}
 	// A start function may have changed the state.
-	if m := compareState(s, mismatch); m != nil {
+	if m := cmp.state(m, inst, mismatch); m != nil {
 		m.Step = "state after instantiation"
 		return st, m.save()
 	}
 
-	exports := s[0].cm.Exports()
 	rounds := c.Rounds
 	if rounds == 0 {
 		rounds = 2
 	}
 	for range rounds {
-		for _, e := range exports {
-			if e.Type.Kind != wasm.ExternFunc {
+		for _, e := range m.Exports {
+			if e.Kind != wasm.ExternFunc {
 				continue
 			}
-			ft := e.Type.Func
+			ft := m.FuncType(e.Index)
 			args := arguments(c.Args, ft.Params)
-			var o [2]outcome
-			for i := range s {
-				o[i] = call(ctx, s[i].inst.ExportedFunction(e.Name), args)
+			for i := range inst {
+				o[i] = call(ctx, inst[i], e.Name, args)
 			}
 			st.Calls++
 			if o[0].trap != nil {
@@ -197,28 +208,93 @@ func run(ctx context.Context, c Case, sides [2]Side, modules [2][]byte) (Stats, 
 			} else if o[0].err == nil {
 				st.Returns++
 			}
-			if detail := compareOutcomes(ft.Results, o); detail != "" {
-				m := mismatch("call")
-				m.Export, m.Params, m.Args, m.Detail = e.Name, ft.Params, args, detail
-				m.Outcomes = [2]string{o[0].String(), o[1].String()}
-				return st, m.save()
+			if detail := cmp.outcomes(ft.Results, o); detail != "" {
+				mm := mismatch("call")
+				mm.Export, mm.Params, mm.Args, mm.Detail = e.Name, ft.Params, args, detail
+				mm.Outcomes = [2]string{o[0].String(), o[1].String()}
+				return st, mm.save()
 			}
-			if m := compareState(s, mismatch); m != nil {
-				m.Step = "state after call"
-				m.Export, m.Params, m.Args = e.Name, ft.Params, args
-				m.Outcomes = [2]string{o[0].String(), o[1].String()}
-				return st, m.save()
+			if mm := cmp.state(m, inst, mismatch); mm != nil {
+				mm.Step = "state after call"
+				mm.Export, mm.Params, mm.Args = e.Name, ft.Params, args
+				mm.Outcomes = [2]string{o[0].String(), o[1].String()}
+				return st, mm.save()
 			}
 		}
 	}
 	return st, nil
 }
 
-func errString(err error) string {
-	if err == nil {
-		return "ok"
+func isCoarse(e Engine) bool {
+	_, ok := e.(CoarseTableTraps)
+	return ok
+}
+
+// String implements Engine.
+func (s Side) String() string { return s.Name }
+
+// Load implements Engine: it compiles and instantiates the module on a
+// new runtime of s's configuration.
+func (s Side) Load(ctx context.Context, module []byte) (Instance, error) {
+	rt, err := terra.NewRuntime(s.Config)
+	if err != nil {
+		return nil, fmt.Errorf("difftest: side %s: %w", s.Name, err)
 	}
-	return err.Error()
+	cm, err := rt.Compile(ctx, module)
+	if err != nil {
+		return nil, err
+	}
+	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+	if err != nil {
+		return nil, err
+	}
+	return terraInstance{inst}, nil
+}
+
+type terraInstance struct{ *terra.Instance }
+
+func (i terraInstance) Call(ctx context.Context, export string, args []uint64) ([]uint64, error) {
+	fn := i.ExportedFunction(export)
+	if fn == nil {
+		return nil, fmt.Errorf("no function exported as %q", export)
+	}
+	results, err := fn.Call(ctx, args...)
+	at := 0
+	for _, t := range fn.Type().Results {
+		if (t == wasm.I32 || t == wasm.F32) && at < len(results) && results[at]>>32 != 0 {
+			return nil, fmt.Errorf("result cell 0x%x of type %s is not zero-extended", results[at], t)
+		}
+		at += t.Slots()
+	}
+	return results, err
+}
+
+func (i terraInstance) Memory(export string) []byte {
+	if m := i.Instance.Memory(export); m != nil {
+		return m.Bytes()
+	}
+	return nil
+}
+
+func (i terraInstance) Global(export string) (lo, hi uint64, ok bool) {
+	g := i.Instance.Global(export)
+	if g == nil {
+		return 0, 0, false
+	}
+	lo, hi = g.GetV128()
+	return lo, hi, true
+}
+
+func (i terraInstance) Table(export string) ([]uint64, bool) {
+	t := i.Instance.Table(export)
+	if t == nil {
+		return nil, false
+	}
+	elems := make([]uint64, t.Size())
+	for k := range elems {
+		elems[k], _ = t.Get(uint32(k))
+	}
+	return elems, true
 }
 
 // arguments draws arguments of types ts from src.
@@ -257,13 +333,10 @@ func newOutcome(results []uint64, err error) outcome {
 	return outcome{results: results, err: err}
 }
 
-func call(ctx context.Context, fn *terra.Function, args []uint64) outcome {
-	if fn == nil {
-		return outcome{err: errors.New("no such export")}
-	}
+func call(ctx context.Context, inst Instance, export string, args []uint64) outcome {
 	ctx, cancel := context.WithTimeout(ctx, CallTimeout)
 	defer cancel()
-	return newOutcome(fn.Call(ctx, args...))
+	return newOutcome(inst.Call(ctx, export, args))
 }
 
 func (o outcome) String() string {
@@ -288,16 +361,23 @@ func cells(vs []uint64) string {
 	return "[" + strings.Join(s, " ") + "]"
 }
 
-// compareOutcomes returns what differs between two outcomes of a call
-// with result types ts, or "".
-func compareOutcomes(ts []wasm.ValueType, o [2]outcome) string {
+// comparer applies the package's comparison rules.
+type comparer struct {
+	// coarse merges the kinds of table traps, for an engine that does
+	// not tell them apart.
+	coarse bool
+}
+
+// outcomes returns what differs between two outcomes of a call with
+// result types ts, or "".
+func (c comparer) outcomes(ts []wasm.ValueType, o [2]outcome) string {
 	switch {
 	case o[0].err != nil || o[1].err != nil:
 		return "a call ended in neither results nor a trap"
 	case (o[0].trap == nil) != (o[1].trap == nil):
 		return "one side trapped"
 	case o[0].trap != nil:
-		if !sameTrap(o[0].trap, o[1].trap) {
+		if !c.sameTrap(o[0].trap, o[1].trap) {
 			return "traps differ"
 		}
 		return ""
@@ -318,12 +398,16 @@ func compareOutcomes(ts []wasm.ValueType, o [2]outcome) string {
 	return ""
 }
 
-// sameValue compares one cell of type t by the package's rules.
+// sameValue compares one cell of type t by the package's rules. The upper
+// half of an i32 or f32 cell is not part of the value: other engines leave
+// garbage there (terra zero-extends, which Side checks).
 func sameValue(t wasm.ValueType, a, b uint64) bool {
 	switch t {
+	case wasm.I32:
+		return uint32(a) == uint32(b)
 	case wasm.F32:
 		fa, fb := math.Float32frombits(uint32(a)), math.Float32frombits(uint32(b))
-		return a == b || (fa != fa && fb != fb)
+		return uint32(a) == uint32(b) || (fa != fa && fb != fb)
 	case wasm.F64:
 		fa, fb := math.Float64frombits(a), math.Float64frombits(b)
 		return a == b || (fa != fa && fb != fb)
@@ -333,8 +417,8 @@ func sameValue(t wasm.ValueType, a, b uint64) bool {
 	return a == b
 }
 
-func sameTrap(a, b *terra.Trap) bool {
-	if a.Kind != b.Kind {
+func (c comparer) sameTrap(a, b *terra.Trap) bool {
+	if c.kind(a.Kind) != c.kind(b.Kind) {
 		return false
 	}
 	if len(a.Frames) == 0 || len(b.Frames) == 0 {
@@ -352,74 +436,65 @@ func sameTrap(a, b *terra.Trap) bool {
 	return true
 }
 
-// compareState compares the exported memories, globals and tables.
-func compareState(s [2]*side, mismatch func(string) *Mismatch) *Mismatch {
-	for _, e := range s[0].cm.Exports() {
+func (c comparer) kind(k terra.TrapKind) terra.TrapKind {
+	if c.coarse && (k == terra.TrapUndefinedElement || k == terra.TrapUninitializedElement) {
+		return terra.TrapTableOutOfBounds
+	}
+	return k
+}
+
+// state compares the exported memories, globals and tables of module m.
+func (c comparer) state(m *wasm.Module, inst [2]Instance, mismatch func(string) *Mismatch) *Mismatch {
+	for _, e := range m.Exports {
 		var detail string
-		switch e.Type.Kind {
+		switch e.Kind {
 		case wasm.ExternMemory:
-			detail = compareMemory(s[0].inst.Memory(e.Name), s[1].inst.Memory(e.Name))
+			detail = compareMemory(inst[0].Memory(e.Name), inst[1].Memory(e.Name))
 		case wasm.ExternGlobal:
-			detail = compareGlobal(s[0].inst.Global(e.Name), s[1].inst.Global(e.Name))
+			lo0, hi0, ok0 := inst[0].Global(e.Name)
+			lo1, hi1, ok1 := inst[1].Global(e.Name)
+			t := m.AllGlobals[e.Index].Type
+			if ok0 && ok1 && (!sameValue(t, lo0, lo1) || hi0 != hi1) {
+				detail = fmt.Sprintf("global of type %s: 0x%x:%x vs 0x%x:%x", t, hi0, lo0, hi1, lo1)
+			}
 		case wasm.ExternTable:
-			detail = compareTable(s[0].inst.Table(e.Name), s[1].inst.Table(e.Name))
+			a, ok0 := inst[0].Table(e.Name)
+			b, ok1 := inst[1].Table(e.Name)
+			if ok0 && ok1 {
+				detail = compareTable(m.AllTables[e.Index].Elem, a, b)
+			}
 		}
 		if detail != "" {
-			m := mismatch("state")
-			m.Detail = fmt.Sprintf("export %q: %s", e.Name, detail)
-			return m
+			mm := mismatch("state")
+			mm.Detail = fmt.Sprintf("export %q: %s", e.Name, detail)
+			return mm
 		}
 	}
 	return nil
 }
 
-const missing = "missing on one side"
-
-func compareGlobal(a, b *terra.Global) string {
-	if b == nil {
-		return missing
+func compareMemory(a, b []byte) string {
+	if len(a) != len(b) {
+		return fmt.Sprintf("memory of %d vs %d bytes", len(a), len(b))
 	}
-	t := a.Type().Type
-	lo0, hi0 := a.GetV128()
-	lo1, hi1 := b.GetV128()
-	if !sameValue(t, lo0, lo1) || hi0 != hi1 {
-		return fmt.Sprintf("global of type %s: 0x%x:%x vs 0x%x:%x", t, hi0, lo0, hi1, lo1)
-	}
-	return ""
-}
-
-func compareMemory(a, b *terra.Memory) string {
-	if b == nil {
-		return missing
-	}
-	if a.Pages() != b.Pages() {
-		return fmt.Sprintf("memory of %d vs %d pages", a.Pages(), b.Pages())
-	}
-	ba, bb := a.Bytes(), b.Bytes()
-	if bytes.Equal(ba, bb) {
+	if bytes.Equal(a, b) {
 		return ""
 	}
 	i := 0
-	for ba[i] == bb[i] {
+	for a[i] == b[i] {
 		i++
 	}
-	end := min(i+16, len(ba))
-	return fmt.Sprintf("memory differs from offset 0x%x: % x vs % x", i, ba[i:end], bb[i:end])
+	end := min(i+16, len(a))
+	return fmt.Sprintf("memory differs from offset 0x%x: % x vs % x", i, a[i:end], b[i:end])
 }
 
-func compareTable(a, b *terra.Table) string {
-	if b == nil {
-		return missing
+func compareTable(t wasm.ValueType, a, b []uint64) string {
+	if len(a) != len(b) {
+		return fmt.Sprintf("table of %d vs %d elements", len(a), len(b))
 	}
-	if a.Size() != b.Size() {
-		return fmt.Sprintf("table of %d vs %d elements", a.Size(), b.Size())
-	}
-	t := a.Type().Elem
-	for i := range a.Size() {
-		ea, _ := a.Get(i)
-		eb, _ := b.Get(i)
-		if !sameValue(t, ea, eb) {
-			return fmt.Sprintf("table element %d: 0x%x vs 0x%x", i, ea, eb)
+	for i := range a {
+		if !sameValue(t, a[i], b[i]) {
+			return fmt.Sprintf("table element %d: 0x%x vs 0x%x", i, a[i], b[i])
 		}
 	}
 	return ""
@@ -433,7 +508,7 @@ type Mismatch struct {
 	// Path is the file the module was written to, or "" if writing failed.
 	Path     string
 	Sides    [2]string
-	Step     string // compile, instantiate, call, state after ...
+	Step     string // load (compile and instantiate), call, state after ...
 	Export   string
 	Params   []wasm.ValueType
 	Args     []uint64

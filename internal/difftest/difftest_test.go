@@ -50,7 +50,7 @@ func TestDifferential(t *testing.T) {
 			for seed := range uint64(*seeds) {
 				src := wasmgen.NewSeededSource(seed)
 				cfg := genConfig(seed)
-				c := difftest.Case{Label: fmt.Sprintf("seed %d, %+v (wasmgen.NewSeededSource)", seed, cfg),
+				c := difftest.Case{Label: fmt.Sprintf("wasmgen.NewSeededSource(%d), SIMD %v", seed, cfg.SIMD),
 					Module: wasmgen.Generate(src, cfg), Args: src}
 				st, err := difftest.Run(context.Background(), c, difftest.Reference, side)
 				if err != nil {

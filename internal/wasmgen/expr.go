@@ -456,7 +456,9 @@ func (f *fgen) tableLen() {
 		f.i32Const(7)
 		f.op(wasm.OpI32And)
 	case 2:
-		f.i32Const([]uint64{0xFFFFFFFF, 0x10000000, 100}[f.src.Intn(3)])
+		// Growth past the 32-bit index space fails on every engine;
+		// below it, where growth fails is up to each.
+		f.i32Const([]uint64{0xFFFFFFFF, 0xFFFFFFF0, 100}[f.src.Intn(3)])
 	}
 }
 

@@ -63,6 +63,10 @@ type Config struct {
 	// Budget is the approximate number of instructions of one function
 	// body; default 220.
 	Budget int
+	// Safe makes every module avoid the choices that are likely to trap
+	// (indices out of bounds, dropped segments, risky divisions and
+	// truncations, unguarded recursion). By default half the modules do.
+	Safe bool
 	// Fuel bounds the loop iterations and calls of one exported call;
 	// default 400.
 	Fuel uint32
@@ -258,6 +262,9 @@ func generate(src *Source, cfg Config) *gen {
 	g := &gen{src: src, cfg: cfg, byKey: map[string]*sig{}, indexOf: map[string]uint32{}, start: -1,
 		ops: map[wasm.Opcode]int{}}
 	g.hazard = src.Pick(2, 1, 1)
+	if cfg.Safe {
+		g.hazard = 0
+	}
 
 	// Types, some of them structurally equal to others: call_indirect
 	// compares structure, not indices.
