@@ -72,6 +72,11 @@ type CoarseTableTraps interface {
 type Side struct {
 	Name   string
 	Config terra.Config
+	// Recycle makes Load instantiate the module once beforehand, call
+	// every export (with zero arguments) and close that instance, so that
+	// the instance it returns reuses recycled storage and a memory that
+	// was reset.
+	Recycle bool
 }
 
 // Reference is the side every other side is compared with: the
@@ -85,6 +90,7 @@ var Reference = Side{Name: "interp", Config: terra.Config{}}
 var Sides = []Side{
 	{Name: "interp-profiled", Config: terra.Config{Profile: func([]terra.Frame) {}, ProfileInterval: time.Nanosecond}},
 	{Name: "interp-limits", Config: terra.Config{MemoryLimitPages: 1024, MaxCallDepth: 5000}},
+	{Name: "interp-recycled", Recycle: true},
 	{Name: "jit", Config: terra.Config{Tier: terra.TierJIT}},
 	{Name: "tiered", Config: terra.Config{Tier: terra.TierTiered}},
 }
@@ -244,11 +250,34 @@ func (s Side) Load(ctx context.Context, module []byte) (Instance, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.Recycle {
+		if err := dirty(ctx, rt, cm); err != nil {
+			return nil, err
+		}
+	}
 	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
 	if err != nil {
 		return nil, err
 	}
 	return terraInstance{inst}, nil
+}
+
+// dirty instantiates cm, calls its exports and closes the instance.
+func dirty(ctx context.Context, rt *terra.Runtime, cm *terra.CompiledModule) error {
+	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+	var trap *terra.Trap
+	if errors.As(err, &trap) {
+		return nil // the start function traps: nothing to recycle
+	} else if err != nil {
+		return err
+	}
+	defer inst.Close()
+	for _, e := range cm.Exports() {
+		if e.Type.Kind == wasm.ExternFunc {
+			call(ctx, terraInstance{inst}, e.Name, arguments(nil, e.Type.Func.Params))
+		}
+	}
+	return nil
 }
 
 type terraInstance struct{ *terra.Instance }

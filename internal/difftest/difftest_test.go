@@ -75,6 +75,24 @@ func TestDifferential(t *testing.T) {
 	}
 }
 
+// TestSafe: safe modules keep their promise of hardly trapping, so that
+// their calls compare results rather than traps.
+func TestSafe(t *testing.T) {
+	var total difftest.Stats
+	for seed := range uint64(100) {
+		src := wasmgen.NewSeededSource(seed)
+		c := difftest.Case{Module: wasmgen.Generate(src, wasmgen.Config{Safe: true}), Args: src}
+		st, err := difftest.Run(context.Background(), c, difftest.Reference, difftest.Sides[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		total.Add(st)
+	}
+	if total.Returns < total.Calls*9/10 {
+		t.Errorf("%d of %d calls of safe modules returned; traps %v", total.Returns, total.Calls, total.Traps)
+	}
+}
+
 // FuzzDifferential generates a module from the fuzzer's input, and call
 // arguments from what remains of it, and compares every available side
 // with the reference.

@@ -382,6 +382,23 @@ func resultExact(o numOp, operandsExact bool) bool {
 	return true
 }
 
+// pick returns the index of a random element of xs that satisfies ok, or
+// false if none does.
+func pick[T any](src *Source, xs []T, ok func(T) bool) (uint32, bool) {
+	var cands []uint32
+	for i, x := range xs {
+		if ok(x) {
+			cands = append(cands, uint32(i))
+		}
+	}
+	if len(cands) == 0 {
+		return 0, false
+	}
+	return cands[src.Intn(len(cands))], true
+}
+
+func (f *fgen) pickLocal(ok func(local) bool) (uint32, bool) { return pick(f.src, f.locals, ok) }
+
 // fitsAll reports whether values of classes have may stand where want is
 // needed.
 func fitsAll(have, want []slot) bool {
@@ -399,15 +416,9 @@ func fitsAll(have, want []slot) bool {
 // consume removes the value on top of the stack.
 func (f *fgen) consume(s slot) {
 	if f.src.OneIn(2) {
-		var cands []uint32
-		for i, l := range f.locals {
-			if !l.reserved && s.fits(l.slot) {
-				cands = append(cands, uint32(i))
-			}
-		}
-		if len(cands) > 0 {
+		if l, ok := f.pickLocal(func(l local) bool { return !l.reserved && s.fits(l.slot) }); ok {
 			f.op(wasm.OpLocalSet)
-			f.u32(cands[f.src.Intn(len(cands))])
+			f.u32(l)
 			return
 		}
 	}
@@ -473,7 +484,7 @@ func (f *fgen) values(want []slot) {
 			f.block(want)
 		}
 	case 5:
-		if !f.callIndirect(want) {
+		if !f.indirect(want, false) {
 			f.block(want)
 		}
 	case 6:
@@ -609,14 +620,12 @@ func (f *fgen) call(want []slot, stmt bool) bool {
 	return true
 }
 
-// callIndirect calls through a table, mostly at an index where a function
-// of the type is (or was) placed, otherwise anywhere: past the end, at a
-// null, at a function of another type.
-func (f *fgen) callIndirect(want []slot) bool {
-	return f.callIndirectStmt(want, false)
-}
-
-func (f *fgen) callIndirectStmt(want []slot, stmt bool) bool {
+// indirect calls through a table, with results that fit want or, in a
+// statement, any results, which it consumes; it reports whether it could.
+// It mostly aims at an index where a segment put a function of the type
+// (the type or a structural duplicate), and in unsafe modules otherwise
+// anywhere: past the end, at a null, at a function of another type.
+func (f *fgen) indirect(want []slot, stmt bool) bool {
 	ti := f.src.Intn(len(f.g.tables))
 	if f.g.tables[ti].elem != wasm.FuncRef || f.g.hazard == 0 {
 		// Safe modules leave table 0 as its segments made it.
@@ -706,39 +715,27 @@ func (f *fgen) stmt() {
 	if f.g.hasMem {
 		mem = 1
 	}
-	nested := 1
+	nested, simd := 1, 0
 	if len(f.labels) >= maxLabels {
 		nested = 0
 	}
-	switch f.src.Pick(6, 2, 4*mem, 2, 3, 2, 3*nested, 2*nested, 3*nested, 2*mem, 3, 1, 3*mem, 3) {
+	if f.g.cfg.SIMD {
+		simd = 1
+	}
+	switch f.src.Pick(6, 2, 4*mem, 2, 3, 2, 3*nested, 2*nested, 3*nested, 2*mem, 3, 1, 3*mem, 3*simd) {
 	case 0:
-		var cands []uint32
-		for i, l := range f.locals {
-			if !l.reserved {
-				cands = append(cands, uint32(i))
-			}
+		if l, ok := f.pickLocal(func(l local) bool { return !l.reserved }); ok {
+			f.expr(f.locals[l].slot)
+			f.op(wasm.OpLocalSet)
+			f.u32(l)
 		}
-		if len(cands) == 0 {
-			return
-		}
-		l := cands[f.src.Intn(len(cands))]
-		f.expr(f.locals[l].slot)
-		f.op(wasm.OpLocalSet)
-		f.u32(l)
 	case 1:
-		var cands []uint32
-		for i, g := range f.g.globals {
-			if g.mutable && uint32(i) != f.g.fuel {
-				cands = append(cands, uint32(i))
-			}
+		fuel := f.g.globals[f.g.fuel]
+		if g, ok := pick(f.src, f.g.globals, func(g *globalDef) bool { return g.mutable && g != fuel }); ok {
+			f.expr(f.g.globals[g].slot)
+			f.op(wasm.OpGlobalSet)
+			f.u32(g)
 		}
-		if len(cands) == 0 {
-			return
-		}
-		gi := cands[f.src.Intn(len(cands))]
-		f.expr(f.g.globals[gi].slot)
-		f.op(wasm.OpGlobalSet)
-		f.u32(gi)
 	case 2:
 		f.store()
 	case 3:
@@ -747,7 +744,7 @@ func (f *fgen) stmt() {
 	case 4:
 		f.call(nil, true)
 	case 5:
-		f.callIndirectStmt(nil, true)
+		f.indirect(nil, true)
 	case 6:
 		want := f.randSlots(2)
 		switch f.src.Intn(3) {
@@ -793,10 +790,6 @@ func (f *fgen) stmt() {
 	case 12:
 		f.bulkMemory()
 	case 13:
-		if f.g.cfg.SIMD {
-			f.simdStmt()
-		} else {
-			f.op(wasm.OpNop)
-		}
+		f.simdStmt()
 	}
 }

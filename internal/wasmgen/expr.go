@@ -27,27 +27,15 @@ func (f *fgen) expr(s slot) {
 func (f *fgen) leaf(s slot) {
 	switch f.src.Pick(3, 4, 1) {
 	case 1:
-		var cands []uint32
-		for i, l := range f.locals {
-			if l.fits(s) {
-				cands = append(cands, uint32(i))
-			}
-		}
-		if len(cands) > 0 {
+		if l, ok := f.pickLocal(func(l local) bool { return l.fits(s) }); ok {
 			f.op(wasm.OpLocalGet)
-			f.u32(cands[f.src.Intn(len(cands))])
+			f.u32(l)
 			return
 		}
 	case 2:
-		var cands []uint32
-		for i, g := range f.g.globals {
-			if g.fits(s) {
-				cands = append(cands, uint32(i))
-			}
-		}
-		if len(cands) > 0 {
+		if g, ok := pick(f.src, f.g.globals, func(g *globalDef) bool { return g.fits(s) }); ok {
 			f.op(wasm.OpGlobalGet)
-			f.u32(cands[f.src.Intn(len(cands))])
+			f.u32(g)
 			return
 		}
 	}
@@ -200,17 +188,11 @@ func (f *fgen) selectExpr(s slot) {
 
 // teeExpr assigns a value to a local and keeps it.
 func (f *fgen) teeExpr(s slot) {
-	var cands []uint32
-	for i, l := range f.locals {
-		if !l.reserved && l.t == s.t {
-			cands = append(cands, uint32(i))
-		}
-	}
-	if len(cands) == 0 {
+	l, ok := f.pickLocal(func(l local) bool { return !l.reserved && l.t == s.t })
+	if !ok {
 		f.leaf(s)
 		return
 	}
-	l := cands[f.src.Intn(len(cands))]
 	f.expr(mkSlot(s.t, s.exact || f.locals[l].exact))
 	f.op(wasm.OpLocalTee)
 	f.u32(l)

@@ -182,12 +182,7 @@ func (f *fgen) v128Expr(s slot) {
 		f.op(wasm.OpV128Bitselect)
 	case 7:
 		if f.src.OneIn(4) {
-			l := simdLaneLoads[f.src.Intn(len(simdLaneLoads))]
-			f.address()
-			f.expr(v128)
-			f.op(l.op)
-			f.memarg(l.align)
-			f.b = append(f.b, byte(f.src.Intn(l.lanes)))
+			f.laneAccess(simdLaneLoads)
 			return
 		}
 		l := simdLoads[f.src.Intn(len(simdLoads))]
@@ -269,18 +264,23 @@ func (f *fgen) simdStmt() {
 		return
 	}
 	if f.src.OneIn(3) {
-		l := simdLaneStores[f.src.Intn(len(simdLaneStores))]
-		f.address()
-		f.expr(v128)
-		f.op(l.op)
-		f.memarg(l.align)
-		f.b = append(f.b, byte(f.src.Intn(l.lanes)))
+		f.laneAccess(simdLaneStores)
 		return
 	}
 	f.address()
 	f.expr(v128)
 	f.op(wasm.OpV128Store)
 	f.memarg(4)
+}
+
+// laneAccess loads or stores one lane of a vector.
+func (f *fgen) laneAccess(ops []laneOp) {
+	l := ops[f.src.Intn(len(ops))]
+	f.address()
+	f.expr(v128)
+	f.op(l.op)
+	f.memarg(l.align)
+	f.b = append(f.b, byte(f.src.Intn(l.lanes)))
 }
 
 func f32bits(v float32) uint32 { return math.Float32bits(v) }
