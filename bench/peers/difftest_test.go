@@ -18,7 +18,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 )
 
-var diffSeeds = flag.Int("difftest.seeds", 300, "generated modules TestDifferentialWazero runs per engine")
+var diffSeeds = flag.Int("difftest.seeds", 2000, "generated modules TestDifferentialWazero runs per engine")
 
 // wazeroEngine runs modules on wazero: an implementation of WebAssembly
 // independent of terra, as an oracle for terra's interpreter (which

@@ -1,8 +1,16 @@
-// Package difftest runs a module on two configurations of terra (two
-// execution tiers, or one tier configured two ways that must not matter)
-// and reports any difference a WebAssembly program could observe: results,
-// traps and their stack traces, and the final state of exported memories,
-// globals and tables.
+// Package difftest runs a module on two engines and reports any difference
+// a WebAssembly program could observe: results, traps and their stack
+// traces, and the state of exported memories, globals and tables after
+// every call. An engine is terra in one configuration (a Side: an execution
+// tier, or a tier configured in a way that must not matter), or another
+// implementation used as an oracle (bench/peers plugs in wazero).
+//
+// Run takes a Case: module bytes (usually from internal/wasmgen) and the
+// stream its call arguments come from. It instantiates the module on both
+// engines, calls every exported function with the same arguments, in
+// export order, twice, and compares after each call. A *Mismatch names the
+// case, the export and arguments, both outcomes, and the file it wrote the
+// module to.
 //
 // # Comparison rules
 //

@@ -12,7 +12,10 @@ import (
 	"github.com/terra-runtime/terra/internal/wasmgen"
 )
 
-var seeds = flag.Int("difftest.seeds", 200, "number of generated modules TestDifferential runs per side")
+var (
+	seeds   = flag.Int("difftest.seeds", 200, "number of generated modules TestDifferential runs per side")
+	onlyOne = flag.Int("difftest.seed", -1, "run only this seed (to reproduce a mismatch)")
+)
 
 // available returns the sides of difftest.Sides that this build can run,
 // logging why the others are skipped.
@@ -48,6 +51,12 @@ func TestDifferential(t *testing.T) {
 			}
 			var total difftest.Stats
 			for seed := range uint64(*seeds) {
+				if *onlyOne >= 0 {
+					if seed > 0 {
+						break
+					}
+					seed = uint64(*onlyOne)
+				}
 				src := wasmgen.NewSeededSource(seed)
 				cfg := genConfig(seed)
 				c := difftest.Case{Label: fmt.Sprintf("wasmgen.NewSeededSource(%d), SIMD %v", seed, cfg.SIMD),
@@ -60,6 +69,9 @@ func TestDifferential(t *testing.T) {
 			}
 			t.Logf("%d calls: %d returned, traps %v; %d instantiations trapped",
 				total.Calls, total.Returns, total.Traps, total.InstantiateTraps)
+			if *onlyOne >= 0 {
+				return
+			}
 			// The generator must keep most calls going: a run where nearly
 			// everything traps compares little.
 			if total.Returns < total.Calls/3 {

@@ -20,10 +20,12 @@ type label struct {
 }
 
 // local is a parameter or declared local. Reserved locals (loop counters,
-// scratch for canonicalization) are never assigned by random code.
+// scratch for canonicalization) are never assigned by random code, and
+// scratch ones never read: they hold values that are not canonicalized
+// yet, whatever their class says.
 type local struct {
 	slot
-	reserved bool
+	reserved, scratch bool
 }
 
 // fgen generates one function body. Its code is typed by construction:
@@ -107,7 +109,7 @@ func (f *fgen) blockType(params, results []slot) {
 }
 
 func (f *fgen) newLocal(s slot, reserved bool) uint32 {
-	f.locals = append(f.locals, local{s, reserved})
+	f.locals = append(f.locals, local{slot: s, reserved: reserved})
 	f.fn.locals = append(f.fn.locals, s.t)
 	return uint32(len(f.locals) - 1)
 }
@@ -212,6 +214,7 @@ func (f *fgen) scratchLocal(t wasm.ValueType) uint32 {
 		return s
 	}
 	s := f.newLocal(mkSlot(t, false), true)
+	f.locals[s].scratch = true
 	f.scratch[t] = s
 	return s
 }
@@ -397,7 +400,10 @@ func pick[T any](src *Source, xs []T, ok func(T) bool) (uint32, bool) {
 	return cands[src.Intn(len(cands))], true
 }
 
-func (f *fgen) pickLocal(ok func(local) bool) (uint32, bool) { return pick(f.src, f.locals, ok) }
+// pickLocal picks a local that satisfies ok, never a scratch one.
+func (f *fgen) pickLocal(ok func(local) bool) (uint32, bool) {
+	return pick(f.src, f.locals, func(l local) bool { return !l.scratch && ok(l) })
+}
 
 // fitsAll reports whether values of classes have may stand where want is
 // needed.
