@@ -292,15 +292,10 @@ type Table struct {
 func (t *Table) Type() wasm.TableType { return t.t.Type }
 
 // Size returns the number of elements.
-func (t *Table) Size() uint32 { return uint32(len(t.t.Elems)) }
+func (t *Table) Size() uint32 { return t.t.Size() }
 
 // Get returns element i, or false if i is out of bounds.
-func (t *Table) Get(i uint32) (ref uint64, ok bool) {
-	if uint64(i) >= uint64(len(t.t.Elems)) {
-		return 0, false
-	}
-	return t.t.Elems[i], true
-}
+func (t *Table) Get(i uint32) (ref uint64, ok bool) { return t.t.Get(i) }
 
 // Set sets element i. It fails if i is out of bounds, or for a funcref
 // that names no function.
@@ -311,6 +306,6 @@ func (t *Table) Set(i uint32, ref uint64) error {
 	if err := checkRef(t.s, t.t.Type.Elem, ref); err != nil {
 		return fmt.Errorf("terra: set table element %d: %w", i, err)
 	}
-	t.t.Elems[i] = ref
+	t.t.Set(t.s, i, ref)
 	return nil
 }
