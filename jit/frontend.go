@@ -589,11 +589,17 @@ func (c *Compiler) canonLocals() {
 func (c *Compiler) setLocal(x uint32, tee bool) {
 	v := c.Pop()
 	l := &c.locals[x]
+	if v.Kind == IsLocal && v.Local == x {
+		// local.set x (local.get x) changes nothing.
+		if tee {
+			c.stack = append(c.stack, v)
+		}
+		return
+	}
 	// Stack entries that read the local's current value take it first.
 	c.materializeLocal(x)
 	if l.reg != NoReg {
 		switch {
-		case v.Kind == IsLocal && v.Local == x:
 		case v.Kind == InReg:
 			c.B.Move(l.typ, RegLoc(l.reg), RegLoc(v.Reg))
 		default:

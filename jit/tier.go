@@ -21,7 +21,8 @@ import (
 type Tier struct {
 	arch  Arch
 	stubs *stubs
-	// stacks holds the native stacks calls run on.
+	// stacks holds the native stacks calls run on, shared by the process's
+	// tiers.
 	stacks *sandbox.StackPool
 	// modules lists the loaded modules by address, for stack traces.
 	modules atomic.Pointer[[]*Module]
@@ -89,6 +90,12 @@ func loadStubs(arch Arch) (*stubs, error) {
 	return sharedStubs, sharedStubsErr
 }
 
+// sharedStacks is the process's pool of native stacks: the address space
+// they take is a budget of the process, as linear memories' is.
+var sharedStacks = sync.OnceValue(func() *sandbox.StackPool {
+	return sandbox.NewStackPool(StackSize, 0)
+})
+
 // ErrUnavailable reports a platform without native code.
 var ErrUnavailable = errors.New("jit: native code is not supported on this platform")
 
@@ -101,7 +108,7 @@ func NewTier(arch Arch) (*Tier, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tier{arch: arch, stubs: s, stacks: sandbox.NewStackPool(StackSize, 0)}
+	t := &Tier{arch: arch, stubs: s, stacks: sharedStacks()}
 	t.modules.Store(new([]*Module))
 	return t, nil
 }
