@@ -6,31 +6,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	"github.com/terra-runtime/terra"
 	"github.com/terra-runtime/terra/host/wasi"
+	"github.com/terra-runtime/terra/internal/ctest"
 )
 
-// buildC compiles testdata/name.c against c/terra_http.h, or skips (fails
-// with TERRA_REQUIRE_ALL=1) without clang and wasi-libc.
+// buildC compiles testdata/name.c against c/terra_http.h.
 func buildC(t *testing.T, name string) []byte {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), name+".wasm")
-	cmd := exec.Command("clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-Ic", "testdata/"+name+".c", "-o", out)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		if _, lerr := exec.LookPath("clang"); lerr != nil && os.Getenv("TERRA_REQUIRE_ALL") != "1" {
-			t.Skip("needs clang, lld, wasi-libc and libclang-rt-14-dev-wasm32 (Debian packages)")
-		}
-		t.Fatalf("clang: %v\n%s", err, msg)
-	}
-	b, err := os.ReadFile(out)
-	require.NoError(t, err)
-	return b
+	return ctest.Build(t, "testdata/"+name+".c", "c")
 }
 
 // guest is a runtime with terra_http and WASI, and a compiled guest.

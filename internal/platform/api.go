@@ -90,13 +90,10 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := s.entry(name)
-	if !e.deploying.TryLock() {
-		writeError(w, http.StatusConflict, fmt.Sprintf("a deploy or rollback of %q is in progress", name))
+	unlock, ok := lockApp(w, e)
+	if !ok {
 		return
 	}
-	// The lock goes before the answer's end, so that a client's next
-	// deploy finds it free.
-	unlock := sync.OnceFunc(e.deploying.Unlock)
 	defer unlock()
 	old, err := s.store.Get(name)
 	if err != nil && !errors.Is(err, appstore.ErrNotFound) {
@@ -315,16 +312,26 @@ func (l *streamLog) finish(res DeployResult) {
 	json.NewEncoder(l.w).Encode(res)
 }
 
+// lockApp takes the app's deploy lock, or answers 409. The returned
+// unlock may be called more than once: handlers call it before the end of
+// their answer, so that a client's next deploy finds the lock free.
+func lockApp(w http.ResponseWriter, e *entry) (unlock func(), ok bool) {
+	if !e.deploying.TryLock() {
+		writeError(w, http.StatusConflict, fmt.Sprintf("a deploy or rollback of %q is in progress", e.name))
+		return nil, false
+	}
+	return sync.OnceFunc(e.deploying.Unlock), true
+}
+
 // rollback makes an earlier version current: ?version=N, or the newest
 // version older than the current one.
 func (s *Server) rollback(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	e := s.entry(name)
-	if !e.deploying.TryLock() {
-		writeError(w, http.StatusConflict, fmt.Sprintf("a deploy or rollback of %q is in progress", name))
+	unlock, ok := lockApp(w, e)
+	if !ok {
 		return
 	}
-	unlock := sync.OnceFunc(e.deploying.Unlock)
 	defer unlock()
 	app, err := s.store.Get(name)
 	if errors.Is(err, appstore.ErrNotFound) {

@@ -10,7 +10,7 @@ import (
 func BenchmarkServe(b *testing.B) {
 	for _, name := range []string{"cgi", "th"} {
 		b.Run(name, func(b *testing.B) {
-			app, err := Load(b.Context(), buildCBench(b, name), Options{Name: "app", Limits: DefaultLimits})
+			app, err := Load(b.Context(), buildC(b, name), Options{Name: "app", Limits: DefaultLimits})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -6,34 +6,19 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/terra-runtime/terra/internal/ctest"
 )
 
-// buildC compiles testdata/name.c, or skips (fails with
-// TERRA_REQUIRE_ALL=1) without clang and wasi-libc.
-func buildC(t *testing.T, name string) []byte { return buildCBench(t, name) }
-
-func buildCBench(t testing.TB, name string) []byte {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), name+".wasm")
-	cmd := exec.Command("clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-I../../host/http/c", "testdata/"+name+".c", "-o", out)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		if _, lerr := exec.LookPath("clang"); lerr != nil && os.Getenv("TERRA_REQUIRE_ALL") != "1" {
-			t.Skip("needs clang, lld, wasi-libc and libclang-rt-14-dev-wasm32 (Debian packages)")
-		}
-		t.Fatalf("clang: %v\n%s", err, msg)
-	}
-	b, err := os.ReadFile(out)
-	require.NoError(t, err)
-	return b
+// buildC compiles testdata/name.c, with terra_http.h on the include
+// path.
+func buildC(t testing.TB, name string) []byte {
+	return ctest.Build(t, "testdata/"+name+".c", "../../host/http/c")
 }
 
 // observer records what it observes.
