@@ -36,6 +36,10 @@ var (
 // wrap it; get it with errors.As.
 type Trap = store.Trap
 
+// MaxTrapFrames bounds the frames a Trap records: of a deeper stack it
+// keeps the innermost and outermost halves (see Trap.Omitted).
+const MaxTrapFrames = store.MaxTrapFrames
+
 // TrapKind says why execution trapped.
 type TrapKind = store.TrapKind
 

@@ -257,7 +257,13 @@ func (m *machine) trap(kind store.TrapKind, fn *function, inst *store.Instance, 
 	if kind == store.TrapInterrupted {
 		t.Cause = m.ctx.Err()
 	}
-	t.Frames = m.stackTrace(nil, fn, inst, pc)
+	t.SetFrames(len(m.frames)+1, func(i int) store.Frame {
+		if i == 0 {
+			return frameOf(fn, inst, pc)
+		}
+		f := &m.frames[len(m.frames)-i]
+		return frameOf(f.fn, f.inst, f.pc)
+	})
 	return t
 }
 

@@ -1,0 +1,35 @@
+package terra_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/terra-runtime/terra"
+)
+
+// TestRunawayRecursionTrapIsBounded checks that a module recursing until
+// the call stack is exhausted (100,000 frames by default) yields a trap
+// whose message a person can read and whose frames stay bounded.
+func TestRunawayRecursionTrapIsBounded(t *testing.T) {
+	rt := newRuntime(t, terra.Config{})
+	cm, err := rt.Compile(ctx, trapWasm)
+	require.NoError(t, err)
+	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{Name: "traps"})
+	require.NoError(t, err)
+
+	_, err = inst.ExportedFunction("recurse").Call(ctx)
+	var trap *terra.Trap
+	require.ErrorAs(t, err, &trap)
+	require.Equal(t, terra.TrapStackExhausted, trap.Kind)
+	msg := err.Error()
+	require.Less(t, len(msg), 2000, "the message of a 100,000-frame trap")
+	require.LessOrEqual(t, strings.Count(msg, "\n"), 64)
+	require.Contains(t, msg, "\tat traps.func[2] at 0x")
+	require.Contains(t, msg, "[previous frame repeated")
+	require.Contains(t, msg, "frames not recorded]")
+
+	require.Len(t, trap.Frames, terra.MaxTrapFrames)
+	require.Greater(t, trap.Depth(), 99_000, "the depth of the stack")
+}
