@@ -33,7 +33,10 @@ func (c Caller) Memory() *Memory {
 // its results over them from index 0. It is at least as long as the
 // arguments and as the results. A returned error ends the whole call,
 // wasm frames included, and the outermost Function.Call returns it
-// wrapped.
+// wrapped; returning ctx.Err() once ctx is done (as a function blocked on
+// I/O should) ends it with a *Trap of kind TrapInterrupted, as when
+// WebAssembly code is interrupted. A panic ends the call with a
+// *HostPanicError.
 type HostFunc func(ctx context.Context, caller Caller, stack []uint64) error
 
 // GoFunc is a host function with its signature, ready to be exported by
@@ -390,12 +393,9 @@ func (r *Runtime) instantiateHost(h *hostModule, name string) (*store.Instance, 
 	funcs := make([]store.Function, len(h.funcs))
 	for i := range h.funcs {
 		def := &h.funcs[i]
-		fn := def.fn
 		f := &funcs[i]
 		f.Type, f.Module, f.Name, f.Instance = &def.typ, h.name, def.name, inst
-		f.Host = func(ctx context.Context, caller *store.Instance, stack []uint64) error {
-			return fn(ctx, Caller{inst: caller}, stack)
-		}
+		f.Host = hostCall(h.name, def.name, def.fn)
 		inst.Funcs = append(inst.Funcs, f)
 		inst.Exports[def.name] = store.Extern{Kind: wasm.ExternFunc, Func: f}
 	}

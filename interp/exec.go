@@ -526,7 +526,7 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 			return store.TrapStackExhausted, nil
 		}
 		if err := f.Host(m.hostContext(), inst, m.stack[newfp:newfp+n]); err != nil {
-			return 0, err
+			return 0, m.hostTrap(err, f, pc)
 		}
 		m.called, m.pc, m.mem = nil, pc, memOf(inst)
 		return 0, nil

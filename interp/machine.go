@@ -257,14 +257,40 @@ func (m *machine) trap(kind store.TrapKind, fn *function, inst *store.Instance, 
 	if kind == store.TrapInterrupted {
 		t.Cause = m.ctx.Err()
 	}
-	t.SetFrames(len(m.frames)+1, func(i int) store.Frame {
-		if i == 0 {
+	m.setFrames(t, nil, fn, inst, pc)
+	return t
+}
+
+// hostTrap gives a trap that host function f returned without frames (an
+// interrupted host call) the stack trace of the call: f, then the wasm
+// frames. Other errors pass unchanged.
+func (m *machine) hostTrap(err error, f *store.Function, pc int) error {
+	t, ok := err.(*store.Trap)
+	if !ok || len(t.Frames) > 0 {
+		return err
+	}
+	c := *t
+	m.setFrames(&c, f, m.fn, m.inst, pc)
+	return &c
+}
+
+// setFrames records the current frames in t, innermost first: host's if
+// it is not nil, then fn's at pc, then the suspended frames.
+func (m *machine) setFrames(t *store.Trap, host *store.Function, fn *function, inst *store.Instance, pc int) {
+	top := 0
+	if host != nil {
+		top = 1
+	}
+	t.SetFrames(top+len(m.frames)+1, func(i int) store.Frame {
+		switch i -= top; {
+		case i < 0:
+			return store.Frame{Instance: host.Module, Name: host.Name, Offset: -1}
+		case i == 0:
 			return frameOf(fn, inst, pc)
 		}
 		f := &m.frames[len(m.frames)-i]
 		return frameOf(f.fn, f.inst, f.pc)
 	})
-	return t
 }
 
 func frameOf(fn *function, inst *store.Instance, pc int) store.Frame {
