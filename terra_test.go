@@ -302,6 +302,7 @@ func TestSegmentTrap(t *testing.T) {
 	var trap *terra.Trap
 	require.ErrorAs(t, err, &trap)
 	require.Equal(t, terra.TrapMemoryOutOfBounds, trap.Kind)
+	require.ErrorContains(t, err, "data segment 0 (1 bytes at 0) does not fit in memory 0 of 0 bytes: wasm trap: out of bounds memory access")
 
 	rt1 := newRuntime(t, terra.Config{Core: terra.CoreV1})
 	cm, err = rt1.Compile(ctx, dataWasm(0))
