@@ -13,15 +13,16 @@ import (
 type pooledMemory struct {
 	pool  *sandbox.Pool
 	image *sandbox.Image // nil when the module has no precomputed image
+	life  *runtimeLife   // the runtime's, which counts its memories
 }
 
 // newPooledMemory returns the allocator for a module whose data segments
 // make img (nil for none), or nil where memories are plain Go slices.
-func newPooledMemory(img *store.Image) (*pooledMemory, error) {
+func newPooledMemory(life *runtimeLife, img *store.Image) (*pooledMemory, error) {
 	if !sandbox.Guarded {
 		return nil, nil
 	}
-	a := &pooledMemory{pool: sandbox.Shared()}
+	a := &pooledMemory{pool: sandbox.Shared(), life: life}
 	if img != nil {
 		var err error
 		if a.image, err = sandbox.NewImage(img.Bytes()); err != nil {
@@ -37,9 +38,13 @@ func (a *pooledMemory) AllocateMemory(min, max uint32, image bool) (store.Linear
 	if image {
 		img = a.image
 	}
-	m, err := a.pool.Get(min, max, img)
-	if err != nil {
+	if err := a.life.reserveMemory(); err != nil {
 		return nil, err
 	}
-	return m, nil
+	m, err := a.pool.Get(min, max, img)
+	if err != nil {
+		a.life.memories.Add(-1)
+		return nil, err
+	}
+	return &countedMemory{Memory: m, life: a.life}, nil
 }

@@ -112,6 +112,12 @@ type Config struct {
 	// ErrMemoryLimit), and memory.grow fails beyond it. Zero means no limit
 	// beyond the module's own maximum.
 	MemoryLimitPages uint32
+	// MaxMemories bounds the memory reservations that the runtime's
+	// instances hold at once, out of the process's budget that every
+	// runtime shares (see SetReservationLimit), so that a runtime that
+	// leaks instances cannot starve the others: beyond it, instantiation
+	// fails with ErrAddressSpace. Zero means no bound but the process's.
+	MaxMemories int
 }
 
 // features returns the feature set that c selects.
@@ -138,6 +144,7 @@ type Runtime struct {
 	// names holds the named instances. A nil entry reserves a name for an
 	// instantiation in progress.
 	names map[string]*Instance
+	life  runtimeLife // guarded by mu (see lifecycle.go)
 }
 
 // NewRuntime returns a runtime configured by cfg. TierJIT and TierTiered
@@ -157,7 +164,10 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 	if cfg.MaxCallDepth < 0 {
 		return nil, fmt.Errorf("terra: negative MaxCallDepth %d", cfg.MaxCallDepth)
 	}
-	return &Runtime{
+	if cfg.MaxMemories < 0 {
+		return nil, fmt.Errorf("terra: negative MaxMemories %d", cfg.MaxMemories)
+	}
+	r := &Runtime{
 		features: features,
 		memLimit: cfg.MemoryLimitPages,
 		store:    store.New(),
@@ -167,13 +177,18 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 			SampleInterval: cfg.ProfileInterval,
 		},
 		names: make(map[string]*Instance),
-	}, nil
+	}
+	r.life.maxMemories = int64(cfg.MaxMemories)
+	return r, nil
 }
 
 // Compile decodes and validates a binary module. Errors wrap a
 // *wasm.MalformedError or *wasm.InvalidError that locates the problem.
 // Compile copies wasmBytes, which the caller may reuse.
 func (r *Runtime) Compile(ctx context.Context, wasmBytes []byte) (*CompiledModule, error) {
+	if err := r.check(ctx); err != nil {
+		return nil, fmt.Errorf("terra: compile: %w", err)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
@@ -190,6 +205,12 @@ func (r *Runtime) Compile(ctx context.Context, wasmBytes []byte) (*CompiledModul
 // semantics; the runtime's Config.Core does not apply. m must not be
 // modified afterwards.
 func (r *Runtime) CompileModule(m *wasm.Module) (*CompiledModule, error) {
+	if err := r.check(context.Background()); err != nil {
+		return nil, fmt.Errorf("terra: compile: %w", err)
+	}
+	if m == nil {
+		return nil, fmt.Errorf("terra: compile: nil module: %w", ErrNil)
+	}
 	if len(m.FuncInfo) != len(m.Code) {
 		return nil, errors.New("terra: compile: module not validated; use wasm.Parse")
 	}
@@ -198,12 +219,16 @@ func (r *Runtime) CompileModule(m *wasm.Module) (*CompiledModule, error) {
 
 func (r *Runtime) newCompiled(m *wasm.Module) (*CompiledModule, error) {
 	cm := &CompiledModule{rt: r, module: m, code: interp.NewCode(m), image: store.NewImage(m)}
-	mem, err := newPooledMemory(cm.image)
+	mem, err := newPooledMemory(&r.life, cm.image)
 	if err != nil {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
 	if mem != nil {
 		cm.memory = mem
+	}
+	if err := r.addModule(cm); err != nil {
+		cm.free()
+		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
 	return cm, nil
 }
@@ -226,12 +251,19 @@ type InstanceConfig struct {
 //
 // Errors wrap a *LinkError if an import is missing or has the wrong type,
 // a *Trap if a segment does not fit (WebAssembly 2.0) or the start function
-// traps, ErrNameInUse if cfg.Name is taken, and ErrMemoryLimit if a memory
-// exceeds Config.MemoryLimitPages.
+// traps, ErrNameInUse if cfg.Name is taken, ErrMemoryLimit if a memory
+// exceeds Config.MemoryLimitPages, ErrAddressSpace if no memory
+// reservation is left, and ErrRuntimeClosed or ErrModuleClosed.
 func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg InstanceConfig) (*Instance, error) {
 	what := "instantiate"
 	if cfg.Name != "" {
 		what = fmt.Sprintf("instantiate %q", cfg.Name)
+	}
+	if err := r.check(ctx); err != nil {
+		return nil, fmt.Errorf("terra: %s: %w", what, err)
+	}
+	if cm == nil {
+		return nil, fmt.Errorf("terra: %s: nil CompiledModule: %w", what, ErrNil)
 	}
 	if cm.rt != r {
 		return nil, fmt.Errorf("terra: %s: module compiled by another runtime", what)
@@ -246,10 +278,14 @@ func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg Insta
 			return nil, fmt.Errorf("terra: %s: imports of %q: %w", what, module, ErrClosed)
 		}
 	}
+	if !cm.state.acquire() {
+		return nil, fmt.Errorf("terra: %s: %w", what, ErrModuleClosed)
+	}
 	if err := r.reserve(cfg.Name); err != nil {
+		cm.instanceClosed()
 		return nil, fmt.Errorf("terra: %s: %w", what, err)
 	}
-	inst := &Instance{rt: r, name: cfg.Name}
+	inst := &Instance{rt: r, name: cfg.Name, cm: cm}
 	var err error
 	if cm.host != nil {
 		inst.inst, err = r.instantiateHost(cm.host, cfg.Name)
@@ -260,8 +296,12 @@ func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg Insta
 	}
 	if err != nil {
 		inst = nil
+		cm.instanceClosed()
 	}
 	r.settle(cfg.Name, inst)
+	if err == nil {
+		err = r.track(inst)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("terra: %s: %w", what, err)
 	}
@@ -300,6 +340,9 @@ func (r *Runtime) settle(name string, inst *Instance) {
 
 // Module returns the open instance registered under name, or nil.
 func (r *Runtime) Module(name string) *Instance {
+	if r == nil || r.store == nil {
+		return nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.names[name]

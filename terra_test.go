@@ -68,6 +68,7 @@ func newRuntime(t *testing.T, cfg terra.Config) *terra.Runtime {
 	t.Helper()
 	rt, err := terra.NewRuntime(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { rt.Close() })
 	return rt
 }
 
