@@ -25,6 +25,15 @@ const (
 var sectionNames = [...]string{"custom", "type", "import", "function", "table", "memory", "global",
 	"export", "start", "element", "code", "data", "data count"}
 
+// SectionName returns the name of the section with the given id ("code",
+// "data count", ...), or "" for an id the binary format does not define.
+func SectionName(id byte) string {
+	if int(id) < len(sectionNames) {
+		return sectionNames[id]
+	}
+	return ""
+}
+
 // sectionRank orders the non-custom sections: data count sits between
 // element and code.
 var sectionRank = [...]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10}
