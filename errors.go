@@ -17,6 +17,13 @@ var (
 	ErrNameInUse = errors.New("name in use")
 	// ErrClosed reports the use of a closed instance.
 	ErrClosed = errors.New("instance closed")
+	// ErrRuntimeClosed reports the use of a closed Runtime.
+	ErrRuntimeClosed = errors.New("runtime closed")
+	// ErrModuleClosed reports the instantiation of a closed CompiledModule.
+	ErrModuleClosed = errors.New("compiled module closed")
+	// ErrNil reports a nil argument or receiver, or a zero value that only
+	// a constructor makes (a Runtime not made by NewRuntime).
+	ErrNil = errors.New("nil argument")
 	// ErrImmutable reports an attempt to set an immutable global.
 	ErrImmutable = errors.New("global is immutable")
 	// ErrMemoryLimit reports a memory whose minimum size exceeds

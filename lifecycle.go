@@ -9,17 +9,6 @@ import (
 	"github.com/terra-runtime/terra/sandbox"
 )
 
-// Errors of closed runtimes and modules, and of nil arguments.
-var (
-	// ErrRuntimeClosed reports the use of a closed Runtime.
-	ErrRuntimeClosed = errors.New("runtime closed")
-	// ErrModuleClosed reports the instantiation of a closed CompiledModule.
-	ErrModuleClosed = errors.New("compiled module closed")
-	// ErrNil reports a nil argument or receiver, or a zero value that only
-	// a constructor makes (a Runtime not made by NewRuntime).
-	ErrNil = errors.New("nil argument")
-)
-
 // runtimeLife is what Runtime.Close releases and Runtime.Stats counts.
 // Its fields but the atomic ones are guarded by Runtime.mu.
 type runtimeLife struct {

@@ -40,7 +40,18 @@
 //
 // Traps are *Trap errors (wrapped: use errors.As), link failures *LinkError,
 // and a module that fails to decode or validate yields a
-// *wasm.MalformedError or *wasm.InvalidError.
+// *wasm.MalformedError or *wasm.InvalidError. A call whose context ends
+// traps with TrapInterrupted, whether WebAssembly code or a host function
+// was running; a host function that panics ends the call with a
+// *HostPanicError. Nil arguments and closed runtimes, modules and
+// instances give errors (ErrNil, ErrRuntimeClosed, ErrModuleClosed,
+// ErrClosed), never panics.
+//
+// # Lifecycle
+//
+// Runtime.Close closes every instance and module of a runtime, giving their
+// memory reservations back to the process's pool, which all runtimes share
+// (see SetReservationLimit, Config.MaxMemories and Runtime.Stats).
 //
 // # Concurrency
 //
