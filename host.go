@@ -439,14 +439,24 @@ func (r *Runtime) instantiateHost(h *hostModule, name string) (*store.Instance, 
 	for _, t := range h.tables {
 		tab, err := store.NewTable(t.typ, 0)
 		if err != nil {
+			inst.Release()
 			return nil, fmt.Errorf("table %q: %w", t.name, err)
 		}
-		inst.Tables = append(inst.Tables, tab)
+		inst.DefineTable(tab)
 		inst.Exports[t.name] = store.Extern{Kind: wasm.ExternTable, Table: tab}
 	}
 	for _, m := range h.memories {
+		// Host memories are sandboxed like a module's: generated code that
+		// imports one relies on its guard pages.
 		mem := store.NewMemory(m.typ, r.memLimit)
-		inst.Memories = append(inst.Memories, mem)
+		if r.hostMemory != nil {
+			var err error
+			if mem, err = store.AllocateMemory(r.hostMemory, m.typ, r.memLimit, false); err != nil {
+				inst.Release()
+				return nil, fmt.Errorf("memory %q: %w", m.name, err)
+			}
+		}
+		inst.DefineMemory(mem)
 		inst.Exports[m.name] = store.Extern{Kind: wasm.ExternMemory, Memory: mem}
 	}
 	for _, g := range h.globals {

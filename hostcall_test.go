@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/terra-runtime/terra"
+	"github.com/terra-runtime/terra/internal/engine"
 	w "github.com/terra-runtime/terra/internal/wasmtest"
-	"github.com/terra-runtime/terra/interp"
 )
 
 // callsHost imports env.f: () -> () and exports "run", which calls it.
@@ -50,7 +50,7 @@ func TestHostPanicIsTheHosts(t *testing.T) {
 	require.Contains(t, string(hp.Stack), "TestHostPanicIsTheHosts", "the stack of the panic")
 	require.Equal(t, `terra: call "run": host function env.f panicked: host bug`, err.Error(),
 		"one line, naming the function, with no stack dump")
-	var internal *interp.InternalError
+	var internal *engine.InternalError
 	require.False(t, errors.As(err, &internal), "not an engine fault")
 
 	// A panic with an error keeps it in the chain.

@@ -357,22 +357,19 @@ func (t *Table) Type() wasm.TableType {
 }
 
 // Size returns the number of elements.
-func (t *Table) Size() uint32 { return uint32(len(t.elems())) }
-
-func (t *Table) elems() []uint64 {
+func (t *Table) Size() uint32 {
 	if t == nil {
-		return nil
+		return 0
 	}
-	return t.t.Elems
+	return t.t.Size()
 }
 
 // Get returns element i, or false if i is out of bounds.
 func (t *Table) Get(i uint32) (ref uint64, ok bool) {
-	elems := t.elems()
-	if uint64(i) >= uint64(len(elems)) {
+	if t == nil {
 		return 0, false
 	}
-	return elems[i], true
+	return t.t.Get(i)
 }
 
 // Set sets element i. It fails if i is out of bounds, or for a funcref
@@ -387,6 +384,6 @@ func (t *Table) Set(i uint32, ref uint64) error {
 	if err := checkRef(t.s, t.t.Type.Elem, ref); err != nil {
 		return fmt.Errorf("terra: set table element %d: %w", i, err)
 	}
-	t.t.Elems[i] = ref
+	t.t.Set(t.s, i, ref)
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/terra-runtime/terra/internal/engine"
+	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/sandbox"
 )
 
@@ -187,14 +189,16 @@ func (c *CompiledModule) free() error {
 	r.mu.Lock()
 	delete(r.life.modules, c)
 	r.mu.Unlock()
-	var err error
-	if a, ok := c.memory.(*pooledMemory); ok && a.image != nil {
-		a.pool.Forget(a.image)
-		err = a.image.Close()
+	var errs []error
+	if a, ok := c.memory.(*countingAllocator); ok {
+		errs = append(errs, a.pooled.Close())
+	}
+	if c.code != nil {
+		errs = append(errs, c.code.Close())
 	}
 	c.recycler.Drain()
 	c.code, c.memory = nil, nil
-	return err
+	return errors.Join(errs...)
 }
 
 // RuntimeStats describes what a runtime holds, and the process's budget of
@@ -255,14 +259,38 @@ func (l *runtimeLife) reserveMemory() error {
 	return nil
 }
 
-// countedMemory is a pooled memory counted against its runtime's bound
-// until it is released.
+// countingAllocator allocates pooled memories counted against a
+// runtime's bound.
+type countingAllocator struct {
+	pooled *engine.PooledMemory
+	life   *runtimeLife
+}
+
+func (l *runtimeLife) counted(a *engine.PooledMemory) *countingAllocator {
+	return &countingAllocator{pooled: a, life: l}
+}
+
+// AllocateMemory implements store.MemoryAllocator.
+func (a *countingAllocator) AllocateMemory(min, max uint32, image bool) (store.LinearMemory, error) {
+	if err := a.life.reserveMemory(); err != nil {
+		return nil, err
+	}
+	m, err := a.pooled.AllocateMemory(min, max, image)
+	if err != nil {
+		a.life.memories.Add(-1)
+		return nil, err
+	}
+	return &countedMemory{LinearMemory: m, life: a.life}, nil
+}
+
+// countedMemory is a memory counted against its runtime's bound until it
+// is released.
 type countedMemory struct {
-	*sandbox.Memory
+	store.LinearMemory
 	life *runtimeLife
 }
 
 func (m *countedMemory) Release() {
-	m.Memory.Release()
+	m.LinearMemory.Release()
 	m.life.memories.Add(-1)
 }

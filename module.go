@@ -2,7 +2,6 @@ package terra
 
 import (
 	"github.com/terra-runtime/terra/internal/store"
-	"github.com/terra-runtime/terra/interp"
 	"github.com/terra-runtime/terra/wasm"
 )
 
@@ -12,7 +11,7 @@ import (
 type CompiledModule struct {
 	rt     *Runtime
 	module *wasm.Module // nil for a host module
-	code   *interp.Code
+	code   *store.Code  // nil for a host module
 	image  *store.Image // the data segments applied at once, when possible
 	// memory allocates the module's memory; nil for Go slices.
 	memory store.MemoryAllocator

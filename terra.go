@@ -68,6 +68,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/terra-runtime/terra/internal/engine"
 	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/interp"
 	"github.com/terra-runtime/terra/wasm"
@@ -149,7 +150,10 @@ type Runtime struct {
 	features wasm.Features
 	memLimit uint32
 	store    *store.Store
-	engine   *interp.Engine
+	engine   *engine.Engine
+	// hostMemory allocates host modules' memories; nil where memories are
+	// Go slices.
+	hostMemory store.MemoryAllocator
 
 	mu sync.Mutex
 	// names holds the named instances. A nil entry reserves a name for an
@@ -158,16 +162,9 @@ type Runtime struct {
 	life  runtimeLife // guarded by mu (see lifecycle.go)
 }
 
-// NewRuntime returns a runtime configured by cfg. TierJIT and TierTiered
-// are not available yet: asking for them fails with ErrTierUnavailable.
+// NewRuntime returns a runtime configured by cfg. Tiers this build or
+// platform does not provide fail with ErrTierUnavailable.
 func NewRuntime(cfg Config) (*Runtime, error) {
-	switch cfg.Tier {
-	case "", TierInterp:
-	case TierJIT, TierTiered:
-		return nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, ErrTierUnavailable)
-	default:
-		return nil, fmt.Errorf("terra: unknown tier %q", cfg.Tier)
-	}
 	features, err := cfg.features()
 	if err != nil {
 		return nil, err
@@ -178,19 +175,39 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 	if cfg.MaxMemories < 0 {
 		return nil, fmt.Errorf("terra: negative MaxMemories %d", cfg.MaxMemories)
 	}
+	e, err := newEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	hostMemory, err := engine.NewPooledMemory(nil)
+	if err != nil {
+		return nil, fmt.Errorf("terra: %w", err)
+	}
 	r := &Runtime{
 		features: features,
 		memLimit: cfg.MemoryLimitPages,
 		store:    store.New(),
-		engine: &interp.Engine{
-			MaxCallDepth:   cfg.MaxCallDepth,
-			Sample:         cfg.Profile,
-			SampleInterval: cfg.ProfileInterval,
-		},
-		names: make(map[string]*Instance),
+		engine:   e,
+		names:    make(map[string]*Instance),
 	}
 	r.life.maxMemories = int64(cfg.MaxMemories)
+	if hostMemory != nil {
+		r.hostMemory = r.life.counted(hostMemory)
+	}
 	return r, nil
+}
+
+// newEngine builds the engine of the tier cfg selects.
+func newEngine(cfg Config) (*engine.Engine, error) {
+	ecfg := engine.Config{Profile: cfg.Profile, ProfileInterval: cfg.ProfileInterval}
+	interpreter := &interp.Tier{MaxCallDepth: cfg.MaxCallDepth}
+	switch cfg.Tier {
+	case "", TierInterp:
+		return engine.New(ecfg, interpreter, nil, 0), nil
+	case TierJIT, TierTiered:
+		return nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, ErrTierUnavailable)
+	}
+	return nil, fmt.Errorf("terra: unknown tier %q", cfg.Tier)
 }
 
 // Compile decodes and validates a binary module. Errors wrap a
@@ -229,13 +246,18 @@ func (r *Runtime) CompileModule(m *wasm.Module) (*CompiledModule, error) {
 }
 
 func (r *Runtime) newCompiled(m *wasm.Module) (*CompiledModule, error) {
-	cm := &CompiledModule{rt: r, module: m, code: interp.NewCode(m), image: store.NewImage(m)}
-	mem, err := newPooledMemory(&r.life, cm.image)
+	code, err := r.engine.Compile(m)
 	if err != nil {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
+	cm := &CompiledModule{rt: r, module: m, code: code, image: store.NewImage(m)}
+	mem, err := engine.NewPooledMemory(cm.image)
+	if err != nil {
+		_ = code.Close()
+		return nil, fmt.Errorf("terra: compile: %w", err)
+	}
 	if mem != nil {
-		cm.memory = mem
+		cm.memory = r.life.counted(mem)
 	}
 	if err := r.addModule(cm); err != nil {
 		cm.free()

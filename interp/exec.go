@@ -42,7 +42,7 @@ func u64f(x float64) uint64 { return math.Float64bits(x) }
 // this large, so fewer locals make every instruction cheaper.
 func (m *machine) run(fn *function, inst *store.Instance) error {
 	m.fn, m.inst, m.fp, m.depth = fn, inst, 0, 0
-	m.mcode, _ = inst.Code.(*Code)
+	m.mcode = codeOf(inst)
 	m.maxFrames = m.maxDepth()
 	m.mem = memOf(inst)
 	code, pc, mem := fn.code, 0, m.mem
@@ -465,9 +465,9 @@ loop:
 		default:
 			var k store.TrapKind
 			fr := m.stack[m.fp:]
-			if in.op >= 0x28 && in.op <= 0x3E {
+			if wasm.Opcode(in.op).IsScalarMemory() {
 				k = memoryAccess(in, fr, mem)
-			} else if in.op >= 0x45 && in.op <= 0xC4 {
+			} else if wasm.Opcode(in.op).IsNumeric() {
 				fr[in.a], k = numericOp(in.op, fr[in.b], fr[in.c])
 			} else if in.op >= immFirst {
 				fr[in.a], k = numericOp(immBase[in.op], fr[in.b], in.imm)
@@ -502,13 +502,9 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 	if in.op != opCallInd {
 		f = inst.Funcs[in.a]
 	} else {
-		tab := inst.Tables[in.c]
-		i := uint32(*at(frp, uint32(in.imm)))
-		if uint64(i) >= uint64(len(tab.Elems)) {
-			return store.TrapUndefinedElement, nil
-		}
-		if f = inst.Store.Func(tab.Elems[i]); f == nil {
-			return store.TrapUninitializedElement, nil
+		var k store.TrapKind
+		if f, k = inst.Tables[in.c].Call(uint32(*at(frp, uint32(in.imm)))); f == nil {
+			return k, nil
 		}
 		want := &inst.Module.Types[in.a]
 		if f.Type != want && !f.Type.Equal(*want) {
@@ -520,12 +516,14 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 		return store.TrapInterrupted, nil
 	}
 	newfp := m.fp + int(in.b)
-	if f.Host != nil {
+	if f.Host != nil || *f.Entry != m.interpEntry {
+		// A host function, or one that another tier runs: the engine
+		// calls it on the frame's slots.
 		n := max(cells(f.Type.Params), cells(f.Type.Results))
 		if !m.ensure(newfp + n + 1) {
 			return store.TrapStackExhausted, nil
 		}
-		if err := f.Host(m.hostContext(), inst, m.stack[newfp:newfp+n]); err != nil {
+		if err := m.call.Invoke(inst, f, m.stack[newfp:newfp+n]); err != nil {
 			return 0, m.hostTrap(err, f, pc)
 		}
 		m.called, m.pc, m.mem = nil, pc, memOf(inst)
@@ -558,7 +556,7 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 	if f.Instance != inst {
 		m.inst = f.Instance
 		m.mem = memOf(m.inst)
-		m.mcode, _ = m.inst.Code.(*Code)
+		m.mcode = codeOf(m.inst)
 	}
 	m.fn, m.fp, m.called = callee, newfp, callee
 	return 0, nil
@@ -571,7 +569,7 @@ func (m *machine) leave() int {
 	if f.inst != m.inst {
 		m.inst = f.inst
 		m.mem = memOf(m.inst)
-		m.mcode, _ = m.inst.Code.(*Code)
+		m.mcode = codeOf(m.inst)
 	}
 	m.fn, m.fp = f.fn, f.fp
 	pc := f.pc
@@ -584,7 +582,7 @@ func (m *machine) leave() int {
 // is purely a speed decision and never a question of correctness.
 func memoryAccess(in *inst, fr []uint64, mem []byte) store.TrapKind {
 	ea := uint64(uint32(fr[in.b])+in.c) + in.imm
-	size := uint64(accessSize[in.op-0x28])
+	size := uint64(wasm.Opcode(in.op).AccessSize())
 	if ea+size > uint64(len(mem)) {
 		return store.TrapMemoryOutOfBounds
 	}
@@ -629,8 +627,6 @@ func memoryAccess(in *inst, fr []uint64, mem []byte) store.TrapKind {
 	}
 	return 0
 }
-
-var accessSize = [...]uint8{4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4, 4, 8, 4, 8, 1, 2, 1, 2, 4}
 
 // numericOp is the reference for every scalar numeric instruction,
 // including those the dispatch loop inlines (see memoryAccess). It computes

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terra-runtime/terra/internal/engine"
 	"github.com/terra-runtime/terra/internal/store"
 	. "github.com/terra-runtime/terra/internal/wasmtest"
 	"github.com/terra-runtime/terra/interp"
@@ -60,13 +61,17 @@ func FuzzExec(f *testing.F) {
 		if err != nil {
 			return
 		}
-		e := &interp.Engine{MaxCallDepth: 200, MaxStackCells: 1 << 14}
+		e := newEngine(interp.Tier{MaxCallDepth: 200, MaxStackCells: 1 << 14}, engine.Config{})
 		// Limits keep one input from growing memory to 4 GiB and tables to
 		// millions of entries: with two fuzz workers that exhausts a CI
 		// machine's RAM and kills the worker, which proves nothing about
 		// lowering or dispatch.
 		opts := store.Options{MemoryLimitPages: 16, TableLimit: 1 << 12}
-		inst, err := store.Instantiate(context.Background(), store.New(), m, noImports{}, interp.NewCode(m), e.Call, opts)
+		compiled, err := e.Compile(m)
+		if err != nil {
+			t.Fatalf("compile: %v", err)
+		}
+		inst, err := store.Instantiate(context.Background(), store.New(), m, noImports{}, compiled, e.Call, opts)
 		if err != nil {
 			t.Fatalf("instantiate: %v", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/terra-runtime/terra/internal/engine"
 	"github.com/terra-runtime/terra/internal/store"
 	. "github.com/terra-runtime/terra/internal/wasmtest"
 	"github.com/terra-runtime/terra/interp"
@@ -55,19 +56,32 @@ type noImports struct{}
 
 func (noImports) Resolve(module, name string) (store.Extern, bool) { return store.Extern{}, false }
 
-type fixture struct {
-	engine *interp.Engine
-	inst   *store.Instance
-	code   *interp.Code
+// newEngine returns an engine of the interpreter alone.
+func newEngine(tier interp.Tier, cfg engine.Config) *engine.Engine {
+	return engine.New(cfg, &tier, nil, 0)
 }
 
-func newFixture(t testing.TB, e *interp.Engine) *fixture {
+// instantiate compiles m on e and instantiates it in s.
+func instantiate(t testing.TB, e *engine.Engine, s *store.Store, m *wasm.Module, imports store.Resolver, opts store.Options) *store.Instance {
+	t.Helper()
+	code, err := e.Compile(m)
+	require.NoError(t, err)
+	inst, err := store.Instantiate(context.Background(), s, m, imports, code, e.Call, opts)
+	require.NoError(t, err)
+	return inst
+}
+
+type fixture struct {
+	engine *engine.Engine
+	inst   *store.Instance
+	code   *store.Code
+}
+
+func newFixture(t testing.TB, e *engine.Engine) *fixture {
 	m, err := wasm.Parse(testModule, wasm.Features2_0)
 	require.NoError(t, err)
-	code := interp.NewCode(m)
-	inst, err := store.Instantiate(context.Background(), store.New(), m, noImports{}, code, e.Call, store.Options{Name: "test"})
-	require.NoError(t, err)
-	return &fixture{engine: e, inst: inst, code: code}
+	inst := instantiate(t, e, store.New(), m, noImports{}, store.Options{Name: "test"})
+	return &fixture{engine: e, inst: inst, code: inst.Code}
 }
 
 func (f *fixture) call(ctx context.Context, name string, args ...uint64) ([]uint64, error) {
@@ -75,7 +89,7 @@ func (f *fixture) call(ctx context.Context, name string, args ...uint64) ([]uint
 }
 
 func TestCallsAndLoops(t *testing.T) {
-	f := newFixture(t, &interp.Engine{})
+	f := newFixture(t, newEngine(interp.Tier{}, engine.Config{}))
 	ctx := context.Background()
 	r, err := f.call(ctx, "fac", 20)
 	require.NoError(t, err)
@@ -98,7 +112,7 @@ func trapOf(t *testing.T, err error) *store.Trap {
 }
 
 func TestTrapsCarryAStackTrace(t *testing.T) {
-	f := newFixture(t, &interp.Engine{})
+	f := newFixture(t, newEngine(interp.Tier{}, engine.Config{}))
 	_, err := f.call(context.Background(), "boom")
 	trap := trapOf(t, err)
 	require.Equal(t, store.TrapUnreachable, trap.Kind)
@@ -116,20 +130,24 @@ func TestTrapsCarryAStackTrace(t *testing.T) {
 }
 
 func TestRunawayRecursionExhaustsTheStack(t *testing.T) {
-	for _, e := range []*interp.Engine{{MaxCallDepth: 1000}, {MaxStackCells: 4096}, {}} {
+	for _, e := range []*engine.Engine{
+		newEngine(interp.Tier{MaxCallDepth: 1000}, engine.Config{}),
+		newEngine(interp.Tier{MaxStackCells: 4096}, engine.Config{}),
+		newEngine(interp.Tier{}, engine.Config{}),
+	} {
 		f := newFixture(t, e)
 		_, err := f.call(context.Background(), "deep", 1)
 		require.Equal(t, store.TrapStackExhausted, trapOf(t, err).Kind)
 	}
 	// The engine is still usable afterwards.
-	f := newFixture(t, &interp.Engine{MaxCallDepth: 1000})
+	f := newFixture(t, newEngine(interp.Tier{MaxCallDepth: 1000}, engine.Config{}))
 	r, err := f.call(context.Background(), "fac", 5)
 	require.NoError(t, err)
 	require.Equal(t, []uint64{120}, r)
 }
 
 func TestCancellationInterruptsALoop(t *testing.T) {
-	f := newFixture(t, &interp.Engine{})
+	f := newFixture(t, newEngine(interp.Tier{}, engine.Config{}))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	_, err := f.call(ctx, "spin")
@@ -144,19 +162,19 @@ func TestCancellationInterruptsALoop(t *testing.T) {
 }
 
 func TestCounters(t *testing.T) {
-	f := newFixture(t, &interp.Engine{Count: true})
+	f := newFixture(t, newEngine(interp.Tier{}, engine.Config{Count: true}))
 	const n = 1000000
 	_, err := f.call(context.Background(), "sum", n)
 	require.NoError(t, err)
-	edges := f.code.Counters(1).BackEdges.Load()
+	edges := f.code.Counters[1].BackEdges.Load()
 	require.InDelta(t, n, float64(edges), 2*1024, "sampled back-edge count")
 
 	_, err = f.call(context.Background(), "fac", 20)
 	require.NoError(t, err)
-	g := newFixture(t, &interp.Engine{})
+	g := newFixture(t, newEngine(interp.Tier{}, engine.Config{}))
 	_, err = g.call(context.Background(), "sum", n)
 	require.NoError(t, err)
-	require.Zero(t, g.code.Counters(1).BackEdges.Load(), "counting is off by default")
+	require.Zero(t, g.code.Counters[1].BackEdges.Load(), "counting is off by default")
 }
 
 // BenchmarkCounters compares a loop with and without the tiering counters.
@@ -167,7 +185,7 @@ func BenchmarkCounters(b *testing.B) {
 			name = "on"
 		}
 		b.Run(name, func(b *testing.B) {
-			f := newFixture(b, &interp.Engine{Count: count})
+			f := newFixture(b, newEngine(interp.Tier{}, engine.Config{Count: count}))
 			for b.Loop() {
 				if _, err := f.call(context.Background(), "sum", 100000); err != nil {
 					b.Fatal(err)
@@ -180,10 +198,10 @@ func BenchmarkCounters(b *testing.B) {
 func TestSampling(t *testing.T) {
 	var samples int
 	var top string
-	e := &interp.Engine{SampleInterval: time.Microsecond, Sample: func(frames []store.Frame) {
+	e := newEngine(interp.Tier{}, engine.Config{ProfileInterval: time.Microsecond, Profile: func(frames []store.Frame) {
 		samples++
 		top = frames[0].Name
-	}}
+	}})
 	f := newFixture(t, e)
 	_, err := f.call(context.Background(), "sum", 1000000)
 	require.NoError(t, err)
@@ -192,7 +210,7 @@ func TestSampling(t *testing.T) {
 }
 
 func TestI32ArgumentsAreNormalized(t *testing.T) {
-	f := newFixture(t, &interp.Engine{})
+	f := newFixture(t, newEngine(interp.Tier{}, engine.Config{}))
 	// div(-7, 2) with -7 passed sign-extended to 64 bits, as a careless host
 	// might: the result is still a zero-extended i32.
 	r, err := f.call(context.Background(), "div", uint64(math.MaxUint64-6), 2)
@@ -214,9 +232,8 @@ func TestFusedCompareWithLargeConstant(t *testing.T) {
 	)
 	m, err := wasm.Parse(data, wasm.Features2_0)
 	require.NoError(t, err)
-	e := &interp.Engine{}
-	inst, err := store.Instantiate(context.Background(), store.New(), m, noImports{}, interp.NewCode(m), e.Call, store.Options{})
-	require.NoError(t, err)
+	e := newEngine(interp.Tier{}, engine.Config{})
+	inst := instantiate(t, e, store.New(), m, noImports{}, store.Options{})
 	for x, want := range map[uint64]uint64{0xFFFFFFFF: 1, 5: 2} {
 		r, err := e.Call(context.Background(), inst.Exports["f"].Func, []uint64{x})
 		require.NoError(t, err)
@@ -225,12 +242,12 @@ func TestFusedCompareWithLargeConstant(t *testing.T) {
 }
 
 func TestPanickingHostFunctionIsAnError(t *testing.T) {
-	e := &interp.Engine{}
+	e := newEngine(interp.Tier{}, engine.Config{})
 	f := &store.Function{Type: &wasm.FuncType{}, Host: func(context.Context, *store.Instance, []uint64) error {
 		panic("boom")
 	}}
 	_, err := e.Call(context.Background(), f, nil)
-	var ie *interp.InternalError
+	var ie *engine.InternalError
 	require.True(t, errors.As(err, &ie), "got %v", err)
 	require.Equal(t, "boom", ie.Value)
 	// The engine keeps working.
@@ -259,7 +276,7 @@ func TestHostRecursionIsBounded(t *testing.T) {
 	)
 	m, err := wasm.Parse(data, wasm.Features2_0)
 	require.NoError(t, err)
-	e := &interp.Engine{}
+	e := newEngine(interp.Tier{}, engine.Config{})
 	s := store.New()
 	var f *store.Function
 	h := &store.Function{Type: &wasm.FuncType{}, Host: func(ctx context.Context, _ *store.Instance, _ []uint64) error {
@@ -267,9 +284,7 @@ func TestHostRecursionIsBounded(t *testing.T) {
 		return err
 	}}
 	s.Register(h)
-	inst, err := store.Instantiate(context.Background(), s, m, resolver{"env.h": {Kind: wasm.ExternFunc, Func: h}},
-		interp.NewCode(m), e.Call, store.Options{})
-	require.NoError(t, err)
+	inst := instantiate(t, e, s, m, resolver{"env.h": {Kind: wasm.ExternFunc, Func: h}}, store.Options{})
 	f = inst.Exports["f"].Func
 	_, err = e.Call(context.Background(), f, nil)
 	require.Equal(t, store.TrapStackExhausted, trapOf(t, err).Kind)

@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"encoding/binary"
 	"fmt"
 
 	"github.com/terra-runtime/terra/internal/simd"
@@ -44,9 +43,8 @@ type control struct {
 type lowerer struct {
 	m      *wasm.Module
 	info   *wasm.FuncInfo
-	body   []byte
-	base   uint32 // module offset of body[0]
-	pos    int
+	r      wasm.CodeReader
+	base   uint32 // module offset of the body's first byte
 	fn     *function
 	stack  []entry
 	ctls   []control
@@ -66,7 +64,7 @@ type lowerer struct {
 func lower(m *wasm.Module, i int) (fn *function, err error) {
 	info := &m.FuncInfo[i]
 	code := &m.Code[i]
-	l := &lowerer{m: m, info: info, body: code.Body, base: uint32(code.Offset), producer: -1}
+	l := &lowerer{m: m, info: info, r: wasm.CodeReader{Body: code.Body}, base: uint32(code.Offset), producer: -1}
 	fn = &function{typ: info.Type, index: m.NumImportedFuncs + uint32(i)}
 	l.fn = fn
 	l.local = make([]uint32, len(info.Locals))
@@ -114,11 +112,11 @@ func verifySlots(fn *function) error {
 			}
 		}
 		switch o := in.op; {
-		case o >= 0x45 && o <= 0xC4:
+		case wasm.Opcode(o).IsNumeric():
 			add(in.a, in.b, in.c)
 		case o >= immFirst, o >= opF64AddImm && o <= opF32DivImm:
 			add(in.a, in.b)
-		case o >= 0x28 && o <= 0x3E:
+		case wasm.Opcode(o).IsScalarMemory():
 			add(in.a, in.b)
 		case o == opCopy, o == opRefIsNull:
 			add(in.a, in.b)
@@ -266,59 +264,6 @@ func (l *lowerer) materializeLocal(s uint32) {
 	}
 }
 
-func (l *lowerer) u32() uint32 {
-	var v uint32
-	for shift := uint(0); ; shift += 7 {
-		b := l.body[l.pos]
-		l.pos++
-		v |= uint32(b&0x7F) << shift
-		if b < 0x80 {
-			return v
-		}
-	}
-}
-
-func (l *lowerer) sleb() int64 {
-	var v int64
-	var shift uint
-	for {
-		b := l.body[l.pos]
-		l.pos++
-		v |= int64(b&0x7F) << shift
-		shift += 7
-		if b < 0x80 {
-			if shift < 64 && b&0x40 != 0 {
-				v |= -1 << shift
-			}
-			return v
-		}
-	}
-}
-
-var (
-	emptyType  wasm.FuncType
-	valueTypes = map[byte]*wasm.FuncType{}
-)
-
-func init() {
-	for _, t := range []wasm.ValueType{wasm.I32, wasm.I64, wasm.F32, wasm.F64, wasm.V128, wasm.FuncRef, wasm.ExternRef} {
-		valueTypes[byte(t)] = &wasm.FuncType{Results: []wasm.ValueType{t}}
-	}
-}
-
-func (l *lowerer) blockType() *wasm.FuncType {
-	b := l.body[l.pos]
-	if b == 0x40 {
-		l.pos++
-		return &emptyType
-	}
-	if t, ok := valueTypes[b]; ok {
-		l.pos++
-		return t
-	}
-	return &l.m.Types[l.sleb()]
-}
-
 func (l *lowerer) pushCtl(op wasm.Opcode, t *wasm.FuncType) *control {
 	blk := &l.info.Blocks[l.nblock]
 	l.nblock++
@@ -391,7 +336,7 @@ func (l *lowerer) skipDead() {
 	if c.op == wasm.OpIf && !c.inElse && c.block.Else != 0 {
 		target = c.block.Else
 	}
-	l.pos = int(target)
+	l.r.Pos = int(target)
 	for l.nblock < len(l.info.Blocks) && l.info.Blocks[l.nblock].Start < target {
 		l.nblock++
 	}
@@ -419,26 +364,20 @@ func (l *lowerer) run() {
 	l.opPos = 0
 	l.pushCtl(wasm.OpBlock, &wasm.FuncType{Results: l.info.Type.Results})
 	for len(l.ctls) > 0 {
-		l.opPos = l.pos
-		b := l.body[l.pos]
-		l.pos++
-		op := wasm.Opcode(b)
-		if b == 0xFC || b == 0xFD {
-			op = wasm.Opcode(b)<<8 | wasm.Opcode(l.u32())
-		}
-		l.instr(op)
+		l.opPos = l.r.Pos
+		l.instr(l.r.Opcode())
 	}
 }
 
 func (l *lowerer) instr(op wasm.Opcode) {
 	switch {
-	case op >= wasm.OpI32Eqz && op <= wasm.OpI64Extend32S:
+	case op.IsNumeric():
 		l.numeric(op)
 		return
-	case op >= wasm.OpI32Load && op <= wasm.OpI64Store32:
+	case op.IsScalarMemory():
 		l.memoryAccess(op)
 		return
-	case op&0xFF00 == wasm.PrefixSIMD:
+	case op.IsSIMD():
 		l.simd(op)
 		return
 	}
@@ -448,7 +387,7 @@ func (l *lowerer) instr(op wasm.Opcode) {
 		l.skipDead()
 	case wasm.OpNop:
 	case wasm.OpBlock, wasm.OpLoop, wasm.OpIf:
-		t := l.blockType()
+		t := l.r.BlockType(l.m)
 		var cond entry
 		if op == wasm.OpIf {
 			cond = l.popRaw()
@@ -501,12 +440,12 @@ func (l *lowerer) instr(op wasm.Opcode) {
 			l.push(t)
 		}
 	case wasm.OpBr:
-		c := l.label(l.u32())
+		c := l.label(l.r.U32())
 		l.moves(c, true)
 		l.jump(c, inst{op: opBr})
 		l.skipDead()
 	case wasm.OpBrIf:
-		c := l.label(l.u32())
+		c := l.label(l.r.U32())
 		cond := l.popRaw()
 		if !l.moves(c, false) {
 			l.jump(c, l.branchOn(cond, false))
@@ -524,21 +463,21 @@ func (l *lowerer) instr(op wasm.Opcode) {
 		l.ret()
 		l.skipDead()
 	case wasm.OpCall:
-		x := l.u32()
+		x := l.r.U32()
 		in := inst{op: opCall, a: x}
 		if n := l.m.NumImportedFuncs; x >= n {
 			in.op, in.c = opCallLocal, x-n
 		}
 		l.call(in, l.m.FuncType(x))
 	case wasm.OpCallIndirect:
-		ti, table := l.u32(), l.u32()
+		ti, table := l.r.U32(), l.r.U32()
 		idx := l.pop()
 		l.call(inst{op: opCallInd, a: ti, c: table, imm: uint64(idx.slot)}, &l.m.Types[ti])
 	case wasm.OpDrop:
 		l.pop()
 	case wasm.OpSelect, wasm.OpSelectT:
 		if op == wasm.OpSelectT {
-			l.pos += int(l.u32()) // the vector of (one) value types
+			l.r.Pos += int(l.r.U32()) // the vector of (one) value types
 		}
 		cond, b := l.pop(), l.pop()
 		a := l.pop()
@@ -548,11 +487,11 @@ func (l *lowerer) instr(op wasm.Opcode) {
 		}
 		l.result(inst{op: o, b: a.slot, c: b.slot, imm: uint64(cond.slot)}, a.typ)
 	case wasm.OpLocalGet:
-		x := l.u32()
+		x := l.r.U32()
 		h := l.cellTop()
 		l.stack = append(l.stack, entry{typ: l.info.Locals[x], slot: l.local[x], home: h})
 	case wasm.OpLocalSet, wasm.OpLocalTee:
-		x := l.u32()
+		x := l.r.U32()
 		s := l.local[x]
 		e := l.popRaw()
 		if e.typ != wasm.V128 && l.fresh(e) && !l.readsLocal(s) {
@@ -573,7 +512,7 @@ func (l *lowerer) instr(op wasm.Opcode) {
 			l.stack = append(l.stack, e)
 		}
 	case wasm.OpGlobalGet:
-		x := l.u32()
+		x := l.r.U32()
 		t := l.m.AllGlobals[x].Type
 		o := opGlobalGet
 		if t == wasm.V128 {
@@ -581,7 +520,7 @@ func (l *lowerer) instr(op wasm.Opcode) {
 		}
 		l.result(inst{op: o, b: x}, t)
 	case wasm.OpGlobalSet:
-		x := l.u32()
+		x := l.r.U32()
 		e := l.pop()
 		o := opGlobalSet
 		if e.typ == wasm.V128 {
@@ -589,42 +528,39 @@ func (l *lowerer) instr(op wasm.Opcode) {
 		}
 		l.emit(inst{op: o, a: x, b: e.slot})
 	case wasm.OpTableGet:
-		x := l.u32()
+		x := l.r.U32()
 		i := l.pop()
 		d := l.push(l.m.AllTables[x].Elem)
 		l.emit(inst{op: opTableGet, a: d.home, b: i.slot, c: x})
 	case wasm.OpTableSet:
-		x := l.u32()
+		x := l.r.U32()
 		v, i := l.pop(), l.pop()
 		l.emit(inst{op: opTableSet, a: i.slot, b: v.slot, c: x})
 	case wasm.OpMemorySize:
-		l.pos++
+		l.r.Pos++
 		d := l.push(wasm.I32)
 		l.emit(inst{op: opMemorySize, a: d.home})
 	case wasm.OpMemoryGrow:
-		l.pos++
+		l.r.Pos++
 		n := l.pop()
 		d := l.push(wasm.I32)
 		l.emit(inst{op: opMemoryGrow, a: d.home, b: n.slot})
 	case wasm.OpI32Const:
-		l.pushConst(wasm.I32, uint64(uint32(int32(l.sleb()))))
+		l.pushConst(wasm.I32, l.r.I32())
 	case wasm.OpI64Const:
-		l.pushConst(wasm.I64, uint64(l.sleb()))
+		l.pushConst(wasm.I64, uint64(l.r.S64()))
 	case wasm.OpF32Const:
-		l.pushConst(wasm.F32, uint64(binary.LittleEndian.Uint32(l.body[l.pos:])))
-		l.pos += 4
+		l.pushConst(wasm.F32, l.r.F32())
 	case wasm.OpF64Const:
-		l.pushConst(wasm.F64, binary.LittleEndian.Uint64(l.body[l.pos:]))
-		l.pos += 8
+		l.pushConst(wasm.F64, l.r.F64())
 	case wasm.OpRefNull:
-		l.pos++
-		l.pushConst(wasm.ValueType(l.body[l.pos-1]), 0)
+		l.pushConst(wasm.ValueType(l.r.Byte()), 0)
 	case wasm.OpRefIsNull:
 		e := l.pop()
 		d := l.push(wasm.I32)
 		l.emit(inst{op: opRefIsNull, a: d.home, b: e.slot})
 	case wasm.OpRefFunc:
-		x := l.u32()
+		x := l.r.U32()
 		d := l.push(wasm.FuncRef)
 		l.emit(inst{op: opRefFunc, a: d.home, b: x})
 	default:
@@ -652,38 +588,38 @@ func (l *lowerer) misc(op wasm.Opcode) {
 		d := l.push(t)
 		l.emit(inst{op: opTruncSat, a: d.home, b: e.slot, imm: uint64(op & 0xFF)})
 	case wasm.OpMemoryInit:
-		x := l.u32()
-		l.pos++
+		x := l.r.U32()
+		l.r.Pos++
 		l.emit(inst{op: opMemoryInit, b: l.operands3(), c: x})
 	case wasm.OpDataDrop:
-		l.emit(inst{op: opDataDrop, c: l.u32()})
+		l.emit(inst{op: opDataDrop, c: l.r.U32()})
 	case wasm.OpMemoryCopy:
-		l.pos += 2
+		l.r.Pos += 2
 		l.emit(inst{op: opMemoryCopy, b: l.operands3()})
 	case wasm.OpMemoryFill:
-		l.pos++
+		l.r.Pos++
 		l.emit(inst{op: opMemoryFill, b: l.operands3()})
 	case wasm.OpTableInit:
-		x, t := l.u32(), l.u32()
+		x, t := l.r.U32(), l.r.U32()
 		l.emit(inst{op: opTableInit, b: l.operands3(), c: x, imm: uint64(t)})
 	case wasm.OpElemDrop:
-		l.emit(inst{op: opElemDrop, c: l.u32()})
+		l.emit(inst{op: opElemDrop, c: l.r.U32()})
 	case wasm.OpTableCopy:
-		dst, src := l.u32(), l.u32()
+		dst, src := l.r.U32(), l.r.U32()
 		l.emit(inst{op: opTableCopy, b: l.operands3(), c: dst, imm: uint64(src)})
 	case wasm.OpTableGrow:
-		x := l.u32()
+		x := l.r.U32()
 		l.materialize(len(l.stack) - 2)
 		l.pop()
 		init := l.pop()
 		d := l.push(wasm.I32)
 		l.emit(inst{op: opTableGrow, a: d.home, b: init.home, c: x})
 	case wasm.OpTableSize:
-		x := l.u32()
+		x := l.r.U32()
 		d := l.push(wasm.I32)
 		l.emit(inst{op: opTableSize, a: d.home, c: x})
 	case wasm.OpTableFill:
-		x := l.u32()
+		x := l.r.U32()
 		l.emit(inst{op: opTableFill, b: l.operands3(), c: x})
 	default:
 		panic(fmt.Sprintf("interp: cannot lower %s", op))
@@ -759,8 +695,8 @@ func (l *lowerer) branchOn(cond entry, ifZero bool) inst {
 }
 
 func (l *lowerer) memarg() uint64 {
-	l.u32() // alignment
-	return uint64(l.u32())
+	_, off := l.r.MemArg()
+	return off
 }
 
 func (l *lowerer) memoryAccess(op wasm.Opcode) {
@@ -837,10 +773,10 @@ func (l *lowerer) ret() {
 }
 
 func (l *lowerer) brTable() {
-	n := int(l.u32())
+	n := int(l.r.U32())
 	depths := make([]uint32, n+1)
 	for i := range depths {
-		depths[i] = l.u32()
+		depths[i] = l.r.U32()
 	}
 	idx := l.pop()
 	start := len(l.fn.tables)
@@ -888,8 +824,7 @@ func (l *lowerer) simd(op wasm.Opcode) {
 		return
 	case op >= wasm.OpV128Load8Lane && op <= wasm.OpV128Store64Lane:
 		off := l.memarg()
-		lane := uint64(l.body[l.pos])
-		l.pos++
+		lane := uint64(l.r.Byte())
 		v, addr := l.pop(), l.pop()
 		if op >= wasm.OpV128Store8Lane {
 			l.emit(inst{op: opV128Lane, a: v.slot, b: addr.slot, c: uint32(off), imm: sub | lane<<8})
@@ -899,16 +834,12 @@ func (l *lowerer) simd(op wasm.Opcode) {
 		l.emit(inst{op: opV128Lane, a: d.home, b: addr.slot, c: uint32(off), imm: sub | lane<<8 | uint64(v.slot)<<16})
 		return
 	case op == wasm.OpV128Const:
-		lo := binary.LittleEndian.Uint64(l.body[l.pos:])
-		hi := binary.LittleEndian.Uint64(l.body[l.pos+8:])
-		l.pos += 16
+		lo, hi := l.r.V128()
 		d := l.push(wasm.V128)
 		l.emit(inst{op: opV128Const, a: d.home, b: uint32(hi >> 32), c: uint32(hi), imm: lo})
 		return
 	case op == wasm.OpI8x16Shuffle:
-		var lanes [16]byte
-		copy(lanes[:], l.body[l.pos:l.pos+16])
-		l.pos += 16
+		lanes := l.r.Lanes()
 		b, a := l.pop(), l.pop()
 		d := l.push(wasm.V128)
 		l.fn.shuffles = append(l.fn.shuffles, lanes)
@@ -927,8 +858,7 @@ func (l *lowerer) simd(op wasm.Opcode) {
 	case op >= wasm.OpI8x16Splat && op <= wasm.OpF64x2Splat:
 		kind = simdSplat
 	case op >= wasm.OpI8x16ExtractLaneS && op <= wasm.OpF64x2ReplaceLane:
-		lane = uint64(l.body[l.pos])
-		l.pos++
+		lane = uint64(l.r.Byte())
 		kind = simdExtract
 		if params, _, _ := op.Signature(); len(params) == 2 {
 			kind = simdReplace

@@ -1,15 +1,21 @@
 package interp
 
 import (
-	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
-	"time"
 
+	"github.com/terra-runtime/terra/internal/engine"
 	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/wasm"
 )
+
+func cells(ts []wasm.ValueType) int {
+	n := 0
+	for _, t := range ts {
+		n += t.Slots()
+	}
+	return n
+}
 
 // pollPeriod is how many loop iterations and calls run between two polls
 // for interruption. A poll also credits the tiering counters, which are thus
@@ -25,26 +31,14 @@ type frame struct {
 	fp   int
 }
 
-// machine is the state of one call into the interpreter: the value stack
-// shared by all its frames, and the suspended frames.
+// machine is the interpreter's state in one call (an engine.Call): the value
+// stack shared by all its frames, and the suspended frames.
 type machine struct {
-	ctx context.Context
-	// hostCtx is what host functions receive: ctx marked with the engine's
-	// nesting depth, made at the first host call (see hostContext).
-	hostCtx context.Context
-	nesting int
-	engine  *Engine
-	stack   []uint64
-	frames  []frame
-	budget  int
-	stop    func() bool
-	// gen numbers the machine's calls. Interruption stores the generation of
-	// the call it interrupts, because context.AfterFunc may run after the
-	// call has ended and the pooled machine serves another.
-	gen         uint64
-	interrupted atomic.Uint64
-	lastSample  time.Time
-	samples     []store.Frame // reused sample buffer
+	call   *engine.Call
+	tier   *Tier
+	stack  []uint64
+	frames []frame
+	budget int
 
 	// The state of run's current call: function, instance and its code,
 	// frame position, memory, and the frames pushed (depth, bounded by
@@ -59,44 +53,39 @@ type machine struct {
 	maxFrames int
 	called    *function
 	pc        int
+	// interpEntry is the entry word of interpreted functions: a callee
+	// with another runs on another tier.
+	interpEntry uintptr
 }
 
 var machines = sync.Pool{New: func() any {
 	return &machine{stack: make([]uint64, 1<<14), frames: make([]frame, 0, 64)}
 }}
 
-func (e *Engine) newMachine(ctx context.Context) *machine {
+func (t *Tier) newMachine(c *engine.Call) *machine {
 	m := machines.Get().(*machine)
-	m.ctx, m.engine, m.budget = ctx, e, pollPeriod
-	m.gen++
-	if ctx.Done() != nil {
-		gen := m.gen
-		m.stop = context.AfterFunc(ctx, func() { m.interrupted.Store(gen) })
-	}
+	m.call, m.tier, m.budget = c, t, pollPeriod
 	return m
 }
 
-func (m *machine) release() {
-	if m.stop != nil {
-		m.stop()
-		m.stop = nil
-	}
-	m.ctx, m.hostCtx, m.engine = nil, nil, nil
+// Release implements engine.State: the machine goes back to the pool.
+func (m *machine) Release() {
+	m.call, m.tier = nil, nil
 	m.frames = m.frames[:0]
 	m.fn, m.inst, m.mcode, m.mem, m.called = nil, nil, nil, nil, nil
 	machines.Put(m)
 }
 
 func (m *machine) maxDepth() int {
-	if m.engine.MaxCallDepth > 0 {
-		return m.engine.MaxCallDepth
+	if m.tier.MaxCallDepth > 0 {
+		return m.tier.MaxCallDepth
 	}
 	return DefaultMaxCallDepth
 }
 
 func (m *machine) maxCells() int {
-	if m.engine.MaxStackCells > 0 {
-		return m.engine.MaxStackCells
+	if m.tier.MaxStackCells > 0 {
+		return m.tier.MaxStackCells
 	}
 	return DefaultMaxStackCells
 }
@@ -124,67 +113,31 @@ func (m *machine) ensure(n int) bool {
 	return true
 }
 
-func cells(ts []wasm.ValueType) int {
-	n := 0
-	for _, t := range ts {
-		n += t.Slots()
-	}
-	return n
-}
-
-func (m *machine) call(f *store.Function, args []uint64) ([]uint64, error) {
-	if err := m.ctx.Err(); err != nil {
-		return nil, &store.Trap{Kind: store.TrapInterrupted, Cause: err}
-	}
-	nres := cells(f.Type.Results)
-	n := max(len(args), nres)
-	if f.Host != nil {
-		s := make([]uint64, n)
-		copy(s, args)
-		if err := f.Host(m.hostContext(), nil, s); err != nil {
-			return nil, err
-		}
-		return s[:nres], nil
-	}
+// invoke runs f, a function of a module the interpreter compiled, with its
+// arguments in stack, and writes its results there.
+func (m *machine) invoke(f *store.Function, stack []uint64) error {
 	fn, err := functionOf(f)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if !m.ensure(int(fn.frame) + n + 1) {
-		return nil, &store.Trap{Kind: store.TrapStackExhausted}
+	if !m.ensure(int(fn.frame) + len(stack) + 1) {
+		return m.call.Trap(store.TrapStackExhausted, nil)
 	}
-	copy(m.stack, args)
-	// The code keeps i32 and f32 cells zero-extended and relies on it (and,
-	// or, xor and copies pass the upper half through): normalize what the
-	// host passed.
-	c := 0
-	for _, t := range f.Type.Params {
-		if t == wasm.I32 || t == wasm.F32 {
-			m.stack[c] &= 0xFFFFFFFF
-		}
-		c += t.Slots()
-	}
+	copy(m.stack, stack)
 	clear(m.stack[fn.params:fn.locals])
+	m.interpEntry = f.Instance.Code.InterpEntry
 	if err := m.run(fn, f.Instance); err != nil {
-		return nil, err
+		return err
 	}
-	return append([]uint64(nil), m.stack[:nres]...), nil
-}
-
-// hostContext returns the context for host functions, making it on first
-// use: most calls never reach the host.
-func (m *machine) hostContext() context.Context {
-	if m.hostCtx == nil {
-		m.hostCtx = context.WithValue(m.ctx, nestingKey{}, m.nesting+1)
-	}
-	return m.hostCtx
+	copy(stack, m.stack[:fn.results])
+	return nil
 }
 
 // functionOf returns the lowered code of a wasm function, lowering it on
 // first use.
 func functionOf(f *store.Function) (*function, error) {
-	code, ok := f.Instance.Code.(*Code)
-	if !ok {
+	code := codeOf(f.Instance)
+	if code == nil {
 		return nil, fmt.Errorf("interp: instance %q has no interpreter code", f.Instance.Name)
 	}
 	return code.function(int(f.Index - code.module.NumImportedFuncs))
@@ -210,55 +163,35 @@ func (c *Code) function(i int) (*function, error) {
 // call was interrupted. pc is the position in fn.
 func (m *machine) poll(pc int, backEdge bool) bool {
 	m.budget = pollPeriod
-	inst, fn := m.inst, m.fn
-	if m.engine.Sample != nil {
-		m.sample(inst, fn, pc)
+	c := m.call
+	if c.SampleDue() {
+		c.Sample(m.stackTrace(c.SampleBuffer(), m.fn, m.inst, pc))
 	}
-	if m.engine.Count {
-		if code, ok := inst.Code.(*Code); ok {
-			c := &code.counters[fn.index-code.module.NumImportedFuncs]
-			if backEdge {
-				c.BackEdges.Add(pollPeriod)
-			} else {
-				c.Calls.Add(pollPeriod)
-			}
+	if c.Counting() {
+		counters := &m.inst.Code.Counters[m.fn.index-m.inst.Module.NumImportedFuncs]
+		if backEdge {
+			counters.BackEdges.Add(pollPeriod)
+		} else {
+			counters.Calls.Add(pollPeriod)
 		}
 	}
-	return m.interrupted.Load() == m.gen
+	return c.Interrupted()
 }
 
-func (m *machine) sample(inst *store.Instance, fn *function, pc int) {
-	interval := m.engine.SampleInterval
-	if interval <= 0 {
-		interval = DefaultSampleInterval
-	}
-	now := time.Now()
-	if now.Sub(m.lastSample) < interval {
-		return
-	}
-	m.lastSample = now
-	m.samples = m.stackTrace(m.samples[:0], fn, inst, pc)
-	m.engine.Sample(m.samples)
-}
-
-// stackTrace appends the wasm frames of the current call, innermost first.
+// stackTrace appends the wasm frames of the current call, innermost first:
+// the interpreter's, then those of the tiers it was called from.
 func (m *machine) stackTrace(frames []store.Frame, fn *function, inst *store.Instance, pc int) []store.Frame {
 	frames = append(frames, frameOf(fn, inst, pc))
 	for i := len(m.frames) - 1; i >= 0; i-- {
 		f := m.frames[i]
 		frames = append(frames, frameOf(f.fn, f.inst, f.pc))
 	}
-	return frames
+	return m.call.AppendOuterFrames(frames)
 }
 
 // trap builds a trap with the stack trace of the current frames.
 func (m *machine) trap(kind store.TrapKind, fn *function, inst *store.Instance, pc int) *store.Trap {
-	t := &store.Trap{Kind: kind}
-	if kind == store.TrapInterrupted {
-		t.Cause = m.ctx.Err()
-	}
-	m.setFrames(t, nil, fn, inst, pc)
-	return t
+	return m.call.Trap(kind, m.stackTrace(nil, fn, inst, pc))
 }
 
 // hostTrap gives a trap that host function f returned without frames (an
@@ -270,27 +203,9 @@ func (m *machine) hostTrap(err error, f *store.Function, pc int) error {
 		return err
 	}
 	c := *t
-	m.setFrames(&c, f, m.fn, m.inst, pc)
+	host := store.Frame{Instance: f.Module, Name: f.Name, Offset: -1}
+	c.SetFrames(m.stackTrace([]store.Frame{host}, m.fn, m.inst, pc))
 	return &c
-}
-
-// setFrames records the current frames in t, innermost first: host's if
-// it is not nil, then fn's at pc, then the suspended frames.
-func (m *machine) setFrames(t *store.Trap, host *store.Function, fn *function, inst *store.Instance, pc int) {
-	top := 0
-	if host != nil {
-		top = 1
-	}
-	t.SetFrames(top+len(m.frames)+1, func(i int) store.Frame {
-		switch i -= top; {
-		case i < 0:
-			return store.Frame{Instance: host.Module, Name: host.Name, Offset: -1}
-		case i == 0:
-			return frameOf(fn, inst, pc)
-		}
-		f := &m.frames[len(m.frames)-i]
-		return frameOf(f.fn, f.inst, f.pc)
-	})
 }
 
 func frameOf(fn *function, inst *store.Instance, pc int) store.Frame {

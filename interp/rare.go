@@ -61,53 +61,43 @@ func rare(in *inst, fr []uint64, fn *function, inst *store.Instance, mem []byte)
 		}
 	case opTableInit:
 		d, s, n := uint32(fr[in.b]), uint32(fr[in.b+1]), uint32(fr[in.b+2])
-		seg, tab := inst.Elems[in.c], inst.Tables[in.imm]
-		if !inBounds(s, n, len(seg)) || !inBounds(d, n, len(tab.Elems)) {
+		if !inst.Tables[in.imm].Init(inst.Store, d, inst.Elems[in.c], s, n) {
 			return store.TrapTableOutOfBounds, mem
 		}
-		copy(tab.Elems[d:], seg[s:s+n])
 	case opElemDrop:
 		inst.Elems[in.c] = nil
 	case opTableCopy:
 		d, s, n := uint32(fr[in.b]), uint32(fr[in.b+1]), uint32(fr[in.b+2])
-		dst, src := inst.Tables[in.c], inst.Tables[in.imm]
-		if !inBounds(s, n, len(src.Elems)) || !inBounds(d, n, len(dst.Elems)) {
+		if !inst.Tables[in.c].Copy(d, inst.Tables[in.imm], s, n) {
 			return store.TrapTableOutOfBounds, mem
 		}
-		copy(dst.Elems[d:d+n], src.Elems[s:s+n])
 	case opTableGrow:
-		r := inst.Tables[in.c].Grow(uint32(fr[in.b+1]), fr[in.b])
+		r := inst.Tables[in.c].Grow(inst.Store, uint32(fr[in.b+1]), fr[in.b])
 		fr[in.a] = uint64(uint32(int32(r)))
 	case opTableSize:
-		fr[in.a] = uint64(len(inst.Tables[in.c].Elems))
+		fr[in.a] = uint64(inst.Tables[in.c].Size())
 	case opTableFill:
 		d, v, n := uint32(fr[in.b]), fr[in.b+1], uint32(fr[in.b+2])
-		tab := inst.Tables[in.c]
-		if !inBounds(d, n, len(tab.Elems)) {
+		if !inst.Tables[in.c].Fill(inst.Store, d, n, v) {
 			return store.TrapTableOutOfBounds, mem
-		}
-		for i := d; i < d+n; i++ {
-			tab.Elems[i] = v
 		}
 	case opTableGet:
-		tab, i := inst.Tables[in.c], uint32(fr[in.b])
-		if uint64(i) >= uint64(len(tab.Elems)) {
+		v, ok := inst.Tables[in.c].Get(uint32(fr[in.b]))
+		if !ok {
 			return store.TrapTableOutOfBounds, mem
 		}
-		fr[in.a] = tab.Elems[i]
+		fr[in.a] = v
 	case opTableSet:
-		tab, i := inst.Tables[in.c], uint32(fr[in.a])
-		if uint64(i) >= uint64(len(tab.Elems)) {
+		if !inst.Tables[in.c].Set(inst.Store, uint32(fr[in.a]), fr[in.b]) {
 			return store.TrapTableOutOfBounds, mem
 		}
-		tab.Elems[i] = fr[in.b]
 	case opTruncSat:
 		fr[in.a] = truncSat(in.imm, fr[in.b])
 	case opV128Const:
 		fr[in.a], fr[in.a+1] = in.imm, uint64(in.c)|uint64(in.b)<<32
 	case opV128Load:
 		op := wasm.PrefixSIMD | wasm.Opcode(in.imm)
-		ea, n := uint64(uint32(fr[in.b]))+uint64(in.c), uint64(simd.AccessSize(op))
+		ea, n := uint64(uint32(fr[in.b]))+uint64(in.c), uint64(op.AccessSize())
 		if ea+n > uint64(len(mem)) {
 			return store.TrapMemoryOutOfBounds, mem
 		}
@@ -123,7 +113,7 @@ func rare(in *inst, fr []uint64, fn *function, inst *store.Instance, mem []byte)
 	case opV128Lane:
 		op := wasm.PrefixSIMD | wasm.Opcode(in.imm&0xFF)
 		lane := byte(in.imm >> 8)
-		ea, n := uint64(uint32(fr[in.b]))+uint64(in.c), uint64(simd.AccessSize(op))
+		ea, n := uint64(uint32(fr[in.b]))+uint64(in.c), uint64(op.AccessSize())
 		if ea+n > uint64(len(mem)) {
 			return store.TrapMemoryOutOfBounds, mem
 		}

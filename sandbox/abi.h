@@ -3,8 +3,16 @@
 #define ctx_goSP 0
 #define ctx_resume 8
 #define ctx_trap 16
+#define ctx_poll 20
 #define ctx_faultPC 24
 #define ctx_faultAddr 32
+#define ctx_fp 40
+#define ctx_exitSP 48
+#define ctx_exitPC 56
+
+// Trap values and poll bits of abi.go.
+#define TrapExit 65536
+#define PollPreempt 1
 
 // Offsets in the range table the signal handler searches: a spanTable is a
 // slice of spans sorted by lo.
@@ -19,3 +27,4 @@
 #define si_addr 16
 
 #define SIGBUS 7
+#define SIGURG 23

@@ -35,6 +35,12 @@ func TestContextLayout(t *testing.T) {
 		"ctx_trap":      unsafe.Offsetof(c.Trap),
 		"ctx_faultPC":   unsafe.Offsetof(c.FaultPC),
 		"ctx_faultAddr": unsafe.Offsetof(c.FaultAddr),
+		"ctx_poll":      unsafe.Offsetof(c.Poll),
+		"ctx_fp":        unsafe.Offsetof(c.FP),
+		"ctx_exitSP":    unsafe.Offsetof(c.exitSP),
+		"ctx_exitPC":    unsafe.Offsetof(c.exitPC),
+		"TrapExit":      uintptr(TrapExit),
+		"PollPreempt":   uintptr(PollPreempt),
 		"table_data":    unsafe.Offsetof(tbl.spans),
 		"table_len":     unsafe.Offsetof(tbl.spans) + unsafe.Sizeof(uintptr(0)),
 		"span_hi":       unsafe.Offsetof(s.hi),
@@ -46,5 +52,8 @@ func TestContextLayout(t *testing.T) {
 		require.Equal(t, want, got, name)
 	}
 	require.Equal(t, uintptr(ContextSize), unsafe.Sizeof(c))
+	require.Equal(t, uintptr(ContextPoll), unsafe.Offsetof(c.Poll))
+	require.Equal(t, uintptr(ContextTrapStub), unsafe.Offsetof(c.trapStub))
+	require.Equal(t, uintptr(ContextExitStub), unsafe.Offsetof(c.exitStub))
 	require.Equal(t, uintptr(4), unsafe.Sizeof(c.Trap), "the assembly stores 32 bits")
 }

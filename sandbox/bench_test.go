@@ -7,12 +7,12 @@ import "testing"
 // benchRun runs code in a loop, checking the trap of the first run.
 func benchRun(b *testing.B, code *Code, ctx *testContext, want Trap) {
 	s := stack(b)
-	trap, err := Run(code, code.Addr(), &ctx.Context, s)
+	trap, err := runOnce(code, code.Addr(), &ctx.Context, s)
 	if err != nil || trap != want {
 		b.Fatalf("trap %d, error %v; want trap %d", trap, err, want)
 	}
 	for b.Loop() {
-		_, _ = Run(code, code.Addr(), &ctx.Context, s)
+		_, _ = runOnce(code, code.Addr(), &ctx.Context, s)
 	}
 }
 

@@ -76,8 +76,7 @@ func genTrap(g *gen) []byte {
 	g.op(x86.AMOVQ, mem(ctxReg, offTrap), reg(x86.REG_AX))
 	g.op(x86.AMOVQ, imm(trapPCMarker), reg(x86.REG_BX))
 	g.op(x86.AMOVQ, mem(ctxReg, offIndex), reg(x86.REG_CX))
-	g.op(x86.AMOVQ, imm(int64(TrapExitAddr())), reg(x86.REG_DX))
-	g.op(obj.AJMP, obj.Addr{}, reg(x86.REG_DX))
+	g.op(obj.AJMP, obj.Addr{}, mem(ctxReg, ContextTrapStub))
 	return g.assemble()
 }
 
@@ -104,6 +103,54 @@ func genClobber(g *gen) []byte {
 	for r := int16(x86.REG_X0); r <= x86.REG_X15; r++ {
 		g.op(x86.AMOVQ, reg(x86.REG_AX), reg(r))
 	}
+	g.ret()
+	return g.assemble()
+}
+
+// frameMarker is what genExiter keeps in its frame across exits.
+const frameMarker = 0x5eed
+
+// genExiter keeps frameMarker in its frame and exits while depth < limit,
+// incrementing depth before each exit; after each it checks the marker
+// through the frame pointer and traps with kind 77 if it changed.
+func genExiter(g *gen) []byte {
+	g.op(x86.APUSHQ, reg(x86.REG_BP), obj.Addr{})
+	g.op(x86.AMOVQ, reg(x86.REG_SP), reg(x86.REG_BP))
+	g.op(x86.ASUBQ, imm(16), reg(x86.REG_SP))
+	g.op(x86.AMOVQ, imm(frameMarker), mem(x86.REG_BP, -8))
+	loop := g.op(x86.AMOVQ, mem(ctxReg, offDepth), reg(x86.REG_AX))
+	g.op(x86.ACMPQ, reg(x86.REG_AX), mem(ctxReg, offLimit))
+	done := g.prog(x86.AMOVQ, reg(x86.REG_BP), reg(x86.REG_SP))
+	g.branch(x86.AJCC, done)
+	g.op(x86.AINCQ, obj.Addr{}, reg(x86.REG_AX))
+	g.op(x86.AMOVQ, reg(x86.REG_AX), mem(ctxReg, offDepth))
+	g.op(obj.ACALL, obj.Addr{}, mem(ctxReg, ContextExitStub))
+	g.op(x86.ACMPQ, mem(x86.REG_BP, -8), imm(frameMarker))
+	g.branch(x86.AJEQ, loop)
+	g.op(x86.AMOVL, imm(77), reg(x86.REG_AX))
+	g.op(x86.AXORL, reg(x86.REG_BX), reg(x86.REG_BX))
+	g.op(x86.AXORL, reg(x86.REG_CX), reg(x86.REG_CX))
+	g.op(obj.AJMP, obj.Addr{}, mem(ctxReg, ContextTrapStub))
+	g.add(done)
+	g.op(x86.APOPQ, obj.Addr{}, reg(x86.REG_BP))
+	g.ret()
+	return g.assemble()
+}
+
+// genPoller loops until flag is non-zero, setting spins, and exits whenever
+// Poll is non-zero, counting the exits in depth.
+func genPoller(g *gen) []byte {
+	g.op(x86.APUSHQ, reg(x86.REG_BP), obj.Addr{})
+	g.op(x86.AMOVQ, reg(x86.REG_SP), reg(x86.REG_BP))
+	g.op(x86.AMOVL, imm(1), mem(ctxReg, offSpins))
+	loop := g.op(x86.ACMPL, mem(ctxReg, ContextPoll), imm(0))
+	check := g.prog(x86.ACMPL, mem(ctxReg, offFlag), imm(0))
+	g.branch(x86.AJEQ, check)
+	g.op(x86.AINCQ, obj.Addr{}, mem(ctxReg, offDepth))
+	g.op(obj.ACALL, obj.Addr{}, mem(ctxReg, ContextExitStub))
+	g.add(check)
+	g.branch(x86.AJEQ, loop)
+	g.op(x86.APOPQ, obj.Addr{}, reg(x86.REG_BP))
 	g.ret()
 	return g.assemble()
 }

@@ -99,7 +99,7 @@ func genTrap(g *gen) []byte {
 	g.op(arm64.AMOVWU, mem(ctxReg, offTrap), reg(arm64.REG_R0))
 	g.op(arm64.AMOVD, imm(trapPCMarker), reg(arm64.REG_R1))
 	g.op(arm64.AMOVD, mem(ctxReg, offIndex), reg(arm64.REG_R2))
-	g.op(arm64.AMOVD, imm(int64(TrapExitAddr())), reg(arm64.REG_R3))
+	g.op(arm64.AMOVD, mem(ctxReg, ContextTrapStub), reg(arm64.REG_R3))
 	g.op(obj.AJMP, obj.Addr{}, mem(arm64.REG_R3, 0))
 	return g.assemble()
 }
@@ -125,6 +125,66 @@ func genClobber(g *gen) []byte {
 	for r := int16(arm64.REG_F0); r <= arm64.REG_F31; r++ {
 		g.op(arm64.AFMOVD, reg(arm64.REG_R0), reg(r))
 	}
+	g.ret()
+	return g.assemble()
+}
+
+// frameMarker is what genExiter keeps in its frame across exits.
+const frameMarker = 0x5eed
+
+// genExiter keeps frameMarker in its frame and exits while depth < limit,
+// incrementing depth before each exit; after each it checks the marker
+// through the frame pointer and traps with kind 77 if it changed.
+func genExiter(g *gen) []byte {
+	g.op3(arm64.ASUB, imm(32), arm64.REG_RSP, reg(arm64.REG_RSP))
+	g.op(arm64.ASTP, regPair(arm64.REG_R29, arm64.REG_R30), mem(arm64.REG_RSP, 0))
+	g.op(arm64.AMOVD, reg(arm64.REG_RSP), reg(arm64.REG_R29))
+	g.op(arm64.AMOVD, imm(frameMarker), reg(arm64.REG_R0))
+	g.op(arm64.AMOVD, reg(arm64.REG_R0), mem(arm64.REG_RSP, 16))
+	loop := g.op(arm64.AMOVD, mem(ctxReg, offDepth), reg(arm64.REG_R0))
+	g.op(arm64.AMOVD, mem(ctxReg, offLimit), reg(arm64.REG_R1))
+	g.op3(arm64.ACMP, reg(arm64.REG_R1), arm64.REG_R0, obj.Addr{})
+	done := g.prog(arm64.ALDP, mem(arm64.REG_RSP, 0), regPair(arm64.REG_R29, arm64.REG_R30))
+	g.branch(arm64.ABHS, done)
+	g.op3(arm64.AADD, imm(1), arm64.REG_R0, reg(arm64.REG_R0))
+	g.op(arm64.AMOVD, reg(arm64.REG_R0), mem(ctxReg, offDepth))
+	g.op(arm64.AMOVD, mem(ctxReg, ContextExitStub), reg(arm64.REG_R2))
+	g.op(obj.ACALL, obj.Addr{}, mem(arm64.REG_R2, 0))
+	g.op(arm64.AMOVD, mem(arm64.REG_R29, 16), reg(arm64.REG_R0))
+	g.op(arm64.AMOVD, imm(frameMarker), reg(arm64.REG_R1))
+	g.op3(arm64.ACMP, reg(arm64.REG_R1), arm64.REG_R0, obj.Addr{})
+	g.branch(arm64.ABEQ, loop)
+	g.op(arm64.AMOVD, imm(77), reg(arm64.REG_R0))
+	g.op(arm64.AMOVD, reg(arm64.REGZERO), reg(arm64.REG_R1))
+	g.op(arm64.AMOVD, reg(arm64.REGZERO), reg(arm64.REG_R2))
+	g.op(arm64.AMOVD, mem(ctxReg, ContextTrapStub), reg(arm64.REG_R3))
+	g.op(obj.AJMP, obj.Addr{}, mem(arm64.REG_R3, 0))
+	g.add(done)
+	g.op3(arm64.AADD, imm(32), arm64.REG_RSP, reg(arm64.REG_RSP))
+	g.ret()
+	return g.assemble()
+}
+
+// genPoller loops until flag is non-zero, setting spins, and exits whenever
+// Poll is non-zero, counting the exits in depth.
+func genPoller(g *gen) []byte {
+	g.op3(arm64.ASUB, imm(16), arm64.REG_RSP, reg(arm64.REG_RSP))
+	g.op(arm64.ASTP, regPair(arm64.REG_R29, arm64.REG_R30), mem(arm64.REG_RSP, 0))
+	g.op(arm64.AMOVD, reg(arm64.REG_RSP), reg(arm64.REG_R29))
+	g.op(arm64.AMOVD, imm(1), reg(arm64.REG_R0))
+	g.op(arm64.AMOVW, reg(arm64.REG_R0), mem(ctxReg, offSpins))
+	loop := g.op(arm64.AMOVWU, mem(ctxReg, ContextPoll), reg(arm64.REG_R0))
+	check := g.prog(arm64.AMOVWU, mem(ctxReg, offFlag), reg(arm64.REG_R0))
+	g.branch(arm64.ACBZW, check).From = reg(arm64.REG_R0)
+	g.op(arm64.AMOVD, mem(ctxReg, offDepth), reg(arm64.REG_R0))
+	g.op3(arm64.AADD, imm(1), arm64.REG_R0, reg(arm64.REG_R0))
+	g.op(arm64.AMOVD, reg(arm64.REG_R0), mem(ctxReg, offDepth))
+	g.op(arm64.AMOVD, mem(ctxReg, ContextExitStub), reg(arm64.REG_R2))
+	g.op(obj.ACALL, obj.Addr{}, mem(arm64.REG_R2, 0))
+	g.add(check)
+	g.branch(arm64.ACBZW, loop).From = reg(arm64.REG_R0)
+	g.op(arm64.ALDP, mem(arm64.REG_RSP, 0), regPair(arm64.REG_R29, arm64.REG_R30))
+	g.op3(arm64.AADD, imm(16), arm64.REG_RSP, reg(arm64.REG_RSP))
 	g.ret()
 	return g.assemble()
 }

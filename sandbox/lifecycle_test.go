@@ -61,7 +61,7 @@ func TestCloseWhileRunning(t *testing.T) {
 	require.Equal(t, "r-xp", mappingPerms(t, code.Addr()), "still mapped while running")
 	_, ok := lookupSpan(code.Addr())
 	require.True(t, ok, "still registered while running")
-	_, err = Run(code, code.Addr(), &Context{}, stack(t))
+	_, err = runOnce(code, code.Addr(), &Context{}, stack(t))
 	require.ErrorIs(t, err, ErrClosed, "no new run after Close")
 
 	atomic.StoreUint32(&ctx.flag, 1)
@@ -104,7 +104,7 @@ func TestStackPool(t *testing.T) {
 	require.Equal(t, "", mappingPerms(t, guard))
 	require.Zero(t, p.live)
 	code := load(t, genReturn(newGen(t)))
-	_, err = Run(code, code.Addr(), &Context{}, a)
+	_, err = runOnce(code, code.Addr(), &Context{}, a)
 	require.ErrorIs(t, err, ErrBadRun, "a released stack")
 }
 
@@ -183,7 +183,7 @@ func TestStress(t *testing.T) {
 				case 3:
 					code, ctx.limit, want = recurse, 1<<40, TrapStackExhausted
 				}
-				trap, err := Run(code, code.Addr(), &ctx.Context, s)
+				trap, err := runOnce(code, code.Addr(), &ctx.Context, s)
 				if err != nil || trap != want {
 					t.Errorf("worker %d, run %d: trap %d, error %v; want trap %d", w, i, trap, err, want)
 					return

@@ -10,60 +10,44 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Native reports whether this platform runs generated code: LoadCode, Run
-// and stacks work, and faults in guard regions become traps.
+// Native reports whether this platform runs generated code: LoadCode,
+// threads and stacks work, and faults in guard regions become traps.
 const Native = true
-
-// Run calls the generated function at entry, an address inside code, on
-// stack s with ctx in the context register (see abi.go), and returns when it
-// returns or traps. The trap is also in ctx, with the faulting PC and
-// address. Only invalid arguments make an error; a trap is not one. The
-// stack must not be in use by another Run: its owner, who took it from a
-// StackPool, runs one call at a time on it.
-func Run(code *Code, entry uintptr, ctx *Context, s *Stack) (Trap, error) {
-	switch {
-	case code == nil || ctx == nil || s == nil:
-		return TrapNone, fmt.Errorf("%w: nil code, context or stack", ErrBadRun)
-	case entry-code.addr >= code.len:
-		return TrapNone, fmt.Errorf("%w: entry %#x outside the code at [%#x, %#x)", ErrBadRun, entry, code.addr, code.addr+code.len)
-	case s.top == 0:
-		return TrapNone, fmt.Errorf("%w: stack was released", ErrBadRun)
-	}
-	if err := code.acquire(); err != nil {
-		return TrapNone, err
-	}
-	ctx.Trap, ctx.FaultPC, ctx.FaultAddr = TrapNone, 0, 0
-	enter(entry, ctx, s.top)
-	code.done()
-	return ctx.Trap, nil
-}
-
-// TrapExitAddr returns the address generated code jumps to in order to
-// trap (see abi.go).
-func TrapExitAddr() uintptr { return trapExitAddr() }
 
 // The assembly in native_linux_*.s.
 
-// enter switches to the native stack whose top is sp and calls entry with
-// ctx in the context register, as abi.go describes.
+// enter switches to the native stack whose top is sp and jumps to entry with
+// ctx in the context register, as abi.go describes, returning when the code
+// returns, traps or exits.
 //
 //go:noescape
 func enter(entry uintptr, ctx *Context, sp uintptr)
 
-// trapExit is where traps resume: it stores the trap registers in the
-// context and returns from enter. Never called from Go.
+// resume returns from the exit call recorded in ctx, returning when the code
+// returns, traps or exits again.
+//
+//go:noescape
+func resume(ctx *Context)
+
+// returnStub, trapExit and exitStub end a stay in generated code: a return
+// of the outermost frame, a trap, an exit. Never called from Go.
+func returnStub()
+
 func trapExit()
 
-// sigHandler is the SIGSEGV and SIGBUS handler. The kernel calls it with the
-// C calling convention; never called from Go.
-func sigHandler()
+func exitStub()
 
-func trapExitAddr() uintptr
+// stubAddrs returns the addresses of trapExit and exitStub.
+func stubAddrs() (trap, exit uintptr)
+
+// sigHandler is the SIGSEGV, SIGBUS and SIGURG handler. The kernel calls it
+// with the C calling convention; never called from Go.
+func sigHandler()
 
 func sigHandlerAddr() uintptr
 
 // Handlers the signal handler forwards to: the Go runtime's.
-var forwardSEGV, forwardBUS uintptr
+var forwardSEGV, forwardBUS, forwardURG uintptr
 
 // sigaction is the kernel's struct sigaction on amd64 and arm64.
 type sigaction struct {
@@ -84,15 +68,15 @@ func rtSigaction(sig unix.Signal, act, old *sigaction) error {
 	return nil
 }
 
-// installHandler puts sigHandler in front of the Go runtime's SIGSEGV and
-// SIGBUS handlers, once per process: installed twice, it would forward to
-// itself. Only the handler changes; the runtime's flags, restorer and mask
-// stay.
+// installHandler puts sigHandler in front of the Go runtime's SIGSEGV,
+// SIGBUS and SIGURG handlers, once per process: installed twice, it would
+// forward to itself. Only the handler changes; the runtime's flags, restorer
+// and mask stay.
 var installHandler = sync.OnceValue(func() error {
 	for _, h := range []struct {
 		sig     unix.Signal
 		forward *uintptr
-	}{{unix.SIGSEGV, &forwardSEGV}, {unix.SIGBUS, &forwardBUS}} {
+	}{{unix.SIGSEGV, &forwardSEGV}, {unix.SIGBUS, &forwardBUS}, {unix.SIGURG, &forwardURG}} {
 		var act sigaction
 		if err := rtSigaction(h.sig, nil, &act); err != nil {
 			return fmt.Errorf("sandbox: read the %v handler: %w", h.sig, err)

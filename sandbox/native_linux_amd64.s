@@ -1,11 +1,17 @@
 #include "textflag.h"
 #include "abi.h"
 
-// Offsets in the kernel's ucontext_t: uc_mcontext.gregs starts at 0x28.
+// Offsets in the kernel's ucontext_t: uc_mcontext.gregs starts at 0x28, in
+// the order R8-R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP.
+#define uc_r15 0x60
 #define uc_rbx 0x80
 #define uc_rax 0x90
 #define uc_rcx 0x98
 #define uc_rip 0xa8
+
+// Every way out of generated code (return, trap, exit) stores why in the
+// context and jumps to ctx_resume with SP at ctx_goSP: the continuation of
+// the trampoline, enter or resume, that last went in.
 
 // func enter(entry uintptr, ctx *Context, sp uintptr)
 //
@@ -16,34 +22,80 @@ TEXT ·enter(SB), NOSPLIT, $8-24
 	MOVQ ctx+8(FP), R15
 	MOVQ sp+16(FP), CX
 	MOVQ SP, ctx_goSP(R15)
-	MOVQ CX, SP
 	CALL call<>(SB)
 
-	// Generated code returned here, or trapExit resumed here.
+	// The code returned, trapped or exited.
 	MOVQ ctx_goSP(R15), SP
 	RET
 
-// call<> records its return address, the resume point in enter, and
-// tail-calls the generated code in AX, which returns there.
+// call<> records its return address, the continuation in enter, switches to
+// the native stack at CX and jumps to the generated code in AX with
+// returnStub as its return address.
 TEXT call<>(SB), NOSPLIT|NOFRAME, $0
-	MOVQ 0(SP), CX
-	MOVQ CX, ctx_resume(R15)
+	MOVQ 0(SP), DX
+	MOVQ DX, ctx_resume(R15)
+	MOVQ CX, SP
+	MOVQ $·returnStub(SB), DX
+	PUSHQ DX
 	JMP  AX
 
-// trapExit stores the trap in AX, BX and CX into the context in R15 and
-// resumes enter on the Go stack.
-TEXT ·trapExit(SB), NOSPLIT|NOFRAME, $0
-	MOVL AX, ctx_trap(R15)
-	MOVQ BX, ctx_faultPC(R15)
-	MOVQ CX, ctx_faultAddr(R15)
+// func resume(ctx *Context)
+//
+// It loads the exit's frame pointer itself: its epilogue restores its own.
+TEXT ·resume(SB), NOSPLIT, $8-8
+	MOVQ ctx+0(FP), R15
+	MOVQ SP, ctx_goSP(R15)
+	MOVQ ctx_fp(R15), BP
+	CALL again<>(SB)
+
+	// The code returned, trapped or exited.
+	MOVQ ctx_goSP(R15), SP
+	RET
+
+// again<> records its return address, the continuation in resume, and
+// returns from the exit call with the stack pointer of the exit.
+TEXT again<>(SB), NOSPLIT|NOFRAME, $0
+	MOVQ 0(SP), DX
+	MOVQ DX, ctx_resume(R15)
+	MOVQ ctx_exitSP(R15), SP
+	RET
+
+// returnStub is where the outermost generated frame returns.
+TEXT ·returnStub(SB), NOSPLIT|NOFRAME, $0
+	MOVL $0, ctx_trap(R15)
 	MOVQ ctx_goSP(R15), SP
 	MOVQ ctx_resume(R15), AX
 	JMP  AX
 
-// func trapExitAddr() uintptr
-TEXT ·trapExitAddr(SB), NOSPLIT, $0-8
+// trapExit stores the trap in AX, BX and CX, and the frame pointer, into the
+// context in R15 and returns to Go.
+TEXT ·trapExit(SB), NOSPLIT|NOFRAME, $0
+	MOVL AX, ctx_trap(R15)
+	MOVQ BX, ctx_faultPC(R15)
+	MOVQ CX, ctx_faultAddr(R15)
+	MOVQ BP, ctx_fp(R15)
+	MOVQ ctx_goSP(R15), SP
+	MOVQ ctx_resume(R15), AX
+	JMP  AX
+
+// exitStub is called by generated code to exit: it records where to resume
+// and returns to Go with TrapExit.
+TEXT ·exitStub(SB), NOSPLIT|NOFRAME, $0
+	MOVQ 0(SP), AX
+	MOVQ AX, ctx_exitPC(R15)
+	MOVQ SP, ctx_exitSP(R15)
+	MOVQ BP, ctx_fp(R15)
+	MOVL $TrapExit, ctx_trap(R15)
+	MOVQ ctx_goSP(R15), SP
+	MOVQ ctx_resume(R15), AX
+	JMP  AX
+
+// func stubAddrs() (trap, exit uintptr)
+TEXT ·stubAddrs(SB), NOSPLIT, $0-16
 	MOVQ $·trapExit(SB), AX
-	MOVQ AX, ret+0(FP)
+	MOVQ AX, trap+0(FP)
+	MOVQ $·exitStub(SB), AX
+	MOVQ AX, exit+8(FP)
 	RET
 
 // func sigHandlerAddr() uintptr
@@ -52,13 +104,17 @@ TEXT ·sigHandlerAddr(SB), NOSPLIT, $0-8
 	MOVQ AX, ret+0(FP)
 	RET
 
-// sigHandler receives SIGSEGV and SIGBUS from the kernel: DI is the signal,
-// SI the siginfo, DX the ucontext. A kernel-generated fault of loaded code
-// in a guard region resumes at trapExit with the trap in AX, BX and CX;
-// anything else goes to the Go runtime's handler with DI, SI, DX and SP as
-// the kernel set them. It may clobber other registers: the kernel restores
-// them from the ucontext.
+// sigHandler receives SIGSEGV, SIGBUS and SIGURG from the kernel: DI is the
+// signal, SI the siginfo, DX the ucontext. A kernel-generated fault of loaded
+// code in a guard region resumes at trapExit with the trap in AX, BX and CX.
+// SIGURG, the Go scheduler's request to yield, sets PollPreempt in the
+// context of generated code it interrupts. Every other case, and SIGURG
+// after that, goes to the Go runtime's handler with DI, SI, DX and SP as the
+// kernel set them. It may clobber other registers: the kernel restores them
+// from the ucontext.
 TEXT ·sigHandler(SB), NOSPLIT|NOFRAME, $0
+	CMPL DI, $SIGURG
+	JEQ  urg
 	MOVL si_code(SI), AX
 	CMPL AX, $0
 	JLE  forward
@@ -110,6 +166,30 @@ forward:
 
 bus:
 	MOVQ ·forwardBUS(SB), AX
+	JMP  AX
+
+urg:
+	MOVQ $1, AX
+	LOCK
+	XADDQ AX, ·tableReaders(SB)
+	MOVQ ·table(SB), R8
+	MOVQ table_data(R8), R9
+	MOVQ table_len(R8), R10
+	MOVQ uc_rip(DX), R11
+	CALL lookup<>(SB)
+	TESTQ R12, R12
+	JZ   urgdone
+	CMPQ span_kind(R12), $0
+	JNE  urgdone
+	MOVQ uc_r15(DX), R11
+	LOCK
+	ORL  $PollPreempt, ctx_poll(R11)
+
+urgdone:
+	MOVQ $-1, AX
+	LOCK
+	XADDQ AX, ·tableReaders(SB)
+	MOVQ ·forwardURG(SB), AX
 	JMP  AX
 
 // lookup<> finds the span containing R11 among the R10 spans at R9, sorted

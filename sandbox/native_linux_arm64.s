@@ -5,7 +5,12 @@
 #define uc_r0 184
 #define uc_r1 192
 #define uc_r2 200
+#define uc_r19 336
 #define uc_pc 440
+
+// Every way out of generated code (return, trap, exit) stores why in the
+// context and jumps to ctx_resume with RSP at ctx_goSP: the continuation of
+// the trampoline, enter or resume, that last went in.
 
 // func enter(entry uintptr, ctx *Context, sp uintptr)
 //
@@ -18,38 +23,90 @@ TEXT ·enter(SB), NOSPLIT, $16-24
 	MOVD sp+16(FP), R1
 	MOVD RSP, R2
 	MOVD R2, ctx_goSP(R19)
-	MOVD R1, RSP
 	// Instructions fetched before another thread flushed the code must not
 	// run (see flushICache).
 	ISB  $15
 	BL   call<>(SB)
 
-	// Generated code returned here, or trapExit resumed here.
+	// The code returned, trapped or exited.
 	MOVD ctx_goSP(R19), R2
 	MOVD R2, RSP
 	RET
 
-// call<> records its return address, the resume point in enter, and
-// tail-calls the generated code in R0, which returns there.
+// call<> records its return address, the continuation in enter, switches to
+// the native stack at R1 and jumps to the generated code in R0 with
+// returnStub as its return address.
 TEXT call<>(SB), NOSPLIT|NOFRAME, $0
 	MOVD R30, ctx_resume(R19)
+	MOVD R1, RSP
+	MOVD $·returnStub(SB), R30
 	JMP  (R0)
 
-// trapExit stores the trap in R0, R1 and R2 into the context in R19 and
-// resumes enter on the Go stack.
-TEXT ·trapExit(SB), NOSPLIT|NOFRAME, $0
-	MOVW R0, ctx_trap(R19)
-	MOVD R1, ctx_faultPC(R19)
-	MOVD R2, ctx_faultAddr(R19)
+// func resume(ctx *Context)
+//
+// It loads the exit's frame pointer itself: its epilogue restores its own.
+TEXT ·resume(SB), NOSPLIT, $16-8
+	MOVD ctx+0(FP), R19
+	MOVD RSP, R2
+	MOVD R2, ctx_goSP(R19)
+	MOVD ctx_fp(R19), R29
+	ISB  $15
+	BL   again<>(SB)
+
+	// The code returned, trapped or exited.
+	MOVD ctx_goSP(R19), R2
+	MOVD R2, RSP
+	RET
+
+// again<> records its return address, the continuation in resume, and
+// returns from the exit call with the stack pointer of the exit.
+TEXT again<>(SB), NOSPLIT|NOFRAME, $0
+	MOVD R30, ctx_resume(R19)
+	MOVD ctx_exitSP(R19), R3
+	MOVD R3, RSP
+	MOVD ctx_exitPC(R19), R30
+	RET
+
+// returnStub is where the outermost generated frame returns.
+TEXT ·returnStub(SB), NOSPLIT|NOFRAME, $0
+	MOVW ZR, ctx_trap(R19)
 	MOVD ctx_goSP(R19), R3
 	MOVD R3, RSP
 	MOVD ctx_resume(R19), R3
 	JMP  (R3)
 
-// func trapExitAddr() uintptr
-TEXT ·trapExitAddr(SB), NOSPLIT, $0-8
+// trapExit stores the trap in R0, R1 and R2, and the frame pointer, into the
+// context in R19 and returns to Go.
+TEXT ·trapExit(SB), NOSPLIT|NOFRAME, $0
+	MOVW R0, ctx_trap(R19)
+	MOVD R1, ctx_faultPC(R19)
+	MOVD R2, ctx_faultAddr(R19)
+	MOVD R29, ctx_fp(R19)
+	MOVD ctx_goSP(R19), R3
+	MOVD R3, RSP
+	MOVD ctx_resume(R19), R3
+	JMP  (R3)
+
+// exitStub is called by generated code to exit: it records where to resume
+// and returns to Go with TrapExit.
+TEXT ·exitStub(SB), NOSPLIT|NOFRAME, $0
+	MOVD R30, ctx_exitPC(R19)
+	MOVD RSP, R3
+	MOVD R3, ctx_exitSP(R19)
+	MOVD R29, ctx_fp(R19)
+	MOVW $TrapExit, R3
+	MOVW R3, ctx_trap(R19)
+	MOVD ctx_goSP(R19), R3
+	MOVD R3, RSP
+	MOVD ctx_resume(R19), R3
+	JMP  (R3)
+
+// func stubAddrs() (trap, exit uintptr)
+TEXT ·stubAddrs(SB), NOSPLIT, $0-16
 	MOVD $·trapExit(SB), R0
-	MOVD R0, ret+0(FP)
+	MOVD R0, trap+0(FP)
+	MOVD $·exitStub(SB), R0
+	MOVD R0, exit+8(FP)
 	RET
 
 // func sigHandlerAddr() uintptr
@@ -106,14 +163,18 @@ invalidated:
 	ISB  $15
 	RET
 
-// sigHandler receives SIGSEGV and SIGBUS from the kernel: R0 is the signal,
-// R1 the siginfo, R2 the ucontext, R30 the return to the kernel's restorer.
-// A kernel-generated fault of loaded code in a guard region resumes at
-// trapExit with the trap in R0, R1 and R2; anything else goes to the Go
-// runtime's handler with R0, R1, R2, R28 (g), R30 and RSP as the kernel set
-// them. It uses only R3 to R15: the kernel restores the rest from the
-// ucontext.
+// sigHandler receives SIGSEGV, SIGBUS and SIGURG from the kernel: R0 is the
+// signal, R1 the siginfo, R2 the ucontext, R30 the return to the kernel's
+// restorer. A kernel-generated fault of loaded code in a guard region
+// resumes at trapExit with the trap in R0, R1 and R2. SIGURG, the Go
+// scheduler's request to yield, sets PollPreempt in the context of
+// generated code it interrupts. Every other case, and SIGURG after that,
+// goes to the Go runtime's handler with R0, R1, R2, R28 (g), R30 and RSP as
+// the kernel set them. It uses only R3 to R15: the kernel restores the rest
+// from the ucontext.
 TEXT ·sigHandler(SB), NOSPLIT|NOFRAME, $0
+	CMPW $SIGURG, R0
+	BEQ  urg
 	MOVW si_code(R1), R3
 	CMPW $0, R3
 	BLE  forward
@@ -164,6 +225,35 @@ forward:
 
 bus:
 	MOVD ·forwardBUS(SB), R3
+	JMP  (R3)
+
+urg:
+	MOVD R30, R13
+	MOVD $1, R7
+	BL   addReaders<>(SB)
+	MOVD $·table(SB), R5
+	LDAR (R5), R5
+	MOVD table_data(R5), R9
+	MOVD table_len(R5), R10
+	MOVD uc_pc(R2), R11
+	BL   lookup<>(SB)
+	CBZ  R12, urgdone
+	MOVD span_kind(R12), R14
+	CBNZ R14, urgdone
+	MOVD uc_r19(R2), R4
+	ADD  $ctx_poll, R4
+
+setpoll:
+	LDAXRW (R4), R5
+	ORR    $PollPreempt, R5
+	STLXRW R5, (R4), R6
+	CBNZW  R6, setpoll
+
+urgdone:
+	MOVD $-1, R7
+	BL   addReaders<>(SB)
+	MOVD R13, R30
+	MOVD ·forwardURG(SB), R3
 	JMP  (R3)
 
 // addReaders<> adds R7 to tableReaders, with full barriers on both sides:

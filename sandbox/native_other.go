@@ -9,20 +9,19 @@ import (
 )
 
 // Native reports whether this platform runs generated code. Here it does
-// not: LoadCode, Run, stacks and guard registration fail with an error that
-// wraps errors.ErrUnsupported.
+// not: LoadCode, NewThread, stacks and guard registration fail with an error
+// that wraps errors.ErrUnsupported.
 const Native = false
 
 var errUnsupported = fmt.Errorf("sandbox: native code on %s/%s: %w", runtime.GOOS, runtime.GOARCH, errors.ErrUnsupported)
 
-// Run calls generated code; it is not supported on this platform.
-func Run(code *Code, entry uintptr, ctx *Context, s *Stack) (Trap, error) {
-	return TrapNone, errUnsupported
-}
+// Threads cannot be made here (installHandler fails), so these are never
+// called.
+func enter(uintptr, *Context, uintptr) {}
 
-// TrapExitAddr returns the address generated code jumps to in order to
-// trap; there is none on this platform.
-func TrapExitAddr() uintptr { return 0 }
+func resume(*Context) {}
+
+func stubAddrs() (trap, exit uintptr) { return 0, 0 }
 
 func installHandler() error { return errUnsupported }
 

@@ -32,6 +32,15 @@ func stack(t testing.TB) *Stack {
 	return s
 }
 
+// runOnce enters code at entry on a thread of its own.
+func runOnce(code *Code, entry uintptr, ctx *Context, s *Stack) (Trap, error) {
+	th, err := NewThread(ctx, s)
+	if err != nil {
+		return TrapNone, err
+	}
+	return th.Enter(code, entry)
+}
+
 // memorySize is the committed prefix of the memory reserveMemory maps.
 const memorySize = 64 << 10
 
@@ -59,10 +68,10 @@ func TestReturn(t *testing.T) {
 	code := load(t, genReturn(newGen(t)))
 	ctx := &testContext{}
 	ctx.Trap, ctx.FaultPC = TrapStackExhausted, 1 // a previous run's
-	trap, err := Run(code, code.Addr(), &ctx.Context, stack(t))
+	trap, err := runOnce(code, code.Addr(), &ctx.Context, stack(t))
 	require.NoError(t, err)
 	require.Equal(t, TrapNone, trap)
-	require.Equal(t, Context{goSP: ctx.goSP, resume: ctx.resume}, ctx.Context, "trap fields cleared")
+	require.Equal(t, Context{goSP: ctx.goSP, resume: ctx.resume, trapStub: ctx.trapStub, exitStub: ctx.exitStub}, ctx.Context, "trap fields cleared")
 }
 
 func TestExplicitTrap(t *testing.T) {
@@ -70,7 +79,7 @@ func TestExplicitTrap(t *testing.T) {
 	s := stack(t)
 	for _, kind := range []Trap{1, TrapOutOfBounds, 11, 0xffffffff} {
 		ctx := &testContext{trap: uint64(kind), index: 0xdead0000 + uintptr(kind)}
-		trap, err := Run(code, code.Addr(), &ctx.Context, s)
+		trap, err := runOnce(code, code.Addr(), &ctx.Context, s)
 		require.NoError(t, err)
 		require.Equal(t, kind, trap)
 		require.Equal(t, kind, ctx.Trap)
@@ -108,7 +117,7 @@ func TestMemoryAccess(t *testing.T) {
 				if !store {
 					ctx.result = [2]uint64{}
 				}
-				trap, err := Run(code, code.Addr(), &ctx.Context, s)
+				trap, err := runOnce(code, code.Addr(), &ctx.Context, s)
 				require.NoError(t, err)
 				require.Equal(t, TrapNone, trap, "access ending at the last byte")
 				require.Equal(t, want[:width], r[last:memorySize])
@@ -122,7 +131,7 @@ func TestMemoryAccess(t *testing.T) {
 				}
 				for _, index := range beyond {
 					ctx.index = index
-					trap, err := Run(code, code.Addr(), &ctx.Context, s)
+					trap, err := runOnce(code, code.Addr(), &ctx.Context, s)
 					require.NoError(t, err)
 					require.Equal(t, TrapOutOfBounds, trap, "index %#x", index)
 					require.Equal(t, code.Addr()+uintptr(accessPC), ctx.FaultPC, "index %#x", index)
@@ -141,13 +150,13 @@ func TestStackExhausted(t *testing.T) {
 	code := load(t, genRecurse(newGen(t)))
 	s := stack(t)
 	ctx := &testContext{limit: 100, fn: code.Addr()}
-	trap, err := Run(code, code.Addr(), &ctx.Context, s)
+	trap, err := runOnce(code, code.Addr(), &ctx.Context, s)
 	require.NoError(t, err)
 	require.Equal(t, TrapNone, trap)
 	require.Equal(t, uint64(100), ctx.depth)
 
 	ctx.depth, ctx.limit = 0, 1<<40
-	trap, err = Run(code, code.Addr(), &ctx.Context, s)
+	trap, err = runOnce(code, code.Addr(), &ctx.Context, s)
 	require.NoError(t, err)
 	require.Equal(t, TrapStackExhausted, trap)
 	guard := addrOf(s.mem)
@@ -159,7 +168,7 @@ func TestStackExhausted(t *testing.T) {
 	require.InDelta(t, s.Size()/64, int(ctx.depth), 2)
 
 	ctx.depth, ctx.limit = 0, 1000
-	trap, err = Run(code, code.Addr(), &ctx.Context, s)
+	trap, err = runOnce(code, code.Addr(), &ctx.Context, s)
 	require.NoError(t, err)
 	require.Equal(t, TrapNone, trap, "the stack is usable after overflowing")
 	require.Equal(t, uint64(1000), ctx.depth)
@@ -184,12 +193,12 @@ func TestRunArguments(t *testing.T) {
 		{"zero code", &Code{}, 0, ctx, s},
 		{"zero stack", code, code.Addr(), ctx, &Stack{}},
 	} {
-		_, err := Run(tc.code, tc.entry, tc.ctx, tc.s)
+		_, err := runOnce(tc.code, tc.entry, tc.ctx, tc.s)
 		require.ErrorIs(t, err, ErrBadRun, tc.name)
 	}
 
 	require.NoError(t, code.Close())
-	_, err := Run(code, code.Addr(), ctx, s)
+	_, err := runOnce(code, code.Addr(), ctx, s)
 	require.ErrorIs(t, err, ErrClosed)
 	require.ErrorIs(t, code.Close(), ErrClosed)
 }
@@ -209,7 +218,7 @@ func TestClobberedRegisters(t *testing.T) {
 	code := load(t, genClobber(newGen(t)))
 	s := stack(t)
 	for range 3 {
-		trap, err := Run(code, code.Addr(), &Context{}, s)
+		trap, err := runOnce(code, code.Addr(), &Context{}, s)
 		require.NoError(t, err)
 		require.Equal(t, TrapNone, trap)
 		sinkArray = &[8]uint64{} // zeroed with X15 on amd64
@@ -244,7 +253,7 @@ func TestPoolMemoryIsAGuardRegion(t *testing.T) {
 	s := stack(t)
 	run := func(index uintptr) Trap {
 		ctx := &testContext{base: base, index: index}
-		trap, err := Run(code, code.Addr(), &ctx.Context, s)
+		trap, err := runOnce(code, code.Addr(), &ctx.Context, s)
 		require.NoError(t, err)
 		return trap
 	}

@@ -39,7 +39,7 @@ func goFaultAddr(p unsafe.Pointer) (addr uintptr) {
 func requireHandlerInstalled(t *testing.T) {
 	t.Helper()
 	require.NoError(t, installHandler())
-	for _, sig := range []unix.Signal{unix.SIGSEGV, unix.SIGBUS} {
+	for _, sig := range []unix.Signal{unix.SIGSEGV, unix.SIGBUS, unix.SIGURG} {
 		var act sigaction
 		require.NoError(t, rtSigaction(sig, nil, &act))
 		require.Equal(t, sigHandlerAddr(), act.handler, "%v handler", sig)
@@ -91,7 +91,7 @@ func TestSIGBUS(t *testing.T) {
 	text, accessPC := genAccess(newGen(t), 8, false)
 	code := load(t, text)
 	ctx := &testContext{base: lo, index: 8}
-	trap, err := Run(code, code.Addr(), &ctx.Context, stack(t))
+	trap, err := runOnce(code, code.Addr(), &ctx.Context, stack(t))
 	require.NoError(t, err)
 	require.Equal(t, TrapOutOfBounds, trap)
 	require.Equal(t, lo+8, ctx.FaultAddr)
@@ -120,7 +120,7 @@ func runSpinning(t *testing.T, code *Code, ctx *testContext, s *Stack) (int, <-c
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		tid.Store(int64(unix.Gettid()))
-		trap, err := Run(code, code.Addr(), &ctx.Context, s)
+		trap, err := runOnce(code, code.Addr(), &ctx.Context, s)
 		if err != nil {
 			t.Error(err)
 		}
@@ -164,18 +164,19 @@ func TestSentSignalsAreForwarded(t *testing.T) {
 	require.Equal(t, TrapNone, <-done)
 }
 
-// os/signal never reinstalls the SIGSEGV and SIGBUS handlers, whatever is
-// asked of it.
+// os/signal never reinstalls the SIGSEGV, SIGBUS and SIGURG handlers,
+// whatever is asked of it, but for signal.Ignore(SIGURG), which turns off
+// the Go scheduler's preemption signal altogether (see abi.go, Polling).
 func TestSignalPackageLeavesHandlerAlone(t *testing.T) {
 	requireHandlerInstalled(t)
 	c := make(chan os.Signal, 1)
-	signal.Notify(c, unix.SIGUSR1, unix.SIGSEGV, unix.SIGBUS, unix.SIGILL, unix.SIGFPE, unix.SIGTRAP)
+	signal.Notify(c, unix.SIGUSR1, unix.SIGSEGV, unix.SIGBUS, unix.SIGURG, unix.SIGILL, unix.SIGFPE, unix.SIGTRAP)
 	require.NoError(t, unix.Kill(os.Getpid(), unix.SIGUSR1))
 	require.Equal(t, unix.SIGUSR1, <-c)
 	signal.Ignore(unix.SIGUSR2, unix.SIGSEGV, unix.SIGBUS, unix.SIGFPE)
-	signal.Reset(unix.SIGUSR1, unix.SIGSEGV)
+	signal.Reset(unix.SIGUSR1, unix.SIGSEGV, unix.SIGURG)
 	signal.Stop(c)
-	signal.Notify(c, unix.SIGSEGV, unix.SIGBUS)
+	signal.Notify(c, unix.SIGSEGV, unix.SIGBUS, unix.SIGURG)
 	signal.Reset()
 	requireHandlerInstalled(t)
 
@@ -183,7 +184,7 @@ func TestSignalPackageLeavesHandlerAlone(t *testing.T) {
 	text, _ := genAccess(newGen(t), 4, true)
 	code := load(t, text)
 	ctx := &testContext{base: addrOf(r), index: memorySize}
-	trap, err := Run(code, code.Addr(), &ctx.Context, stack(t))
+	trap, err := runOnce(code, code.Addr(), &ctx.Context, stack(t))
 	require.NoError(t, err)
 	require.Equal(t, TrapOutOfBounds, trap)
 	var p *byte

@@ -91,6 +91,43 @@ func (op Opcode) AlignLimit() (uint8, bool) {
 	return in.align, true
 }
 
+// AccessSize returns how many bytes a memory instruction reads or writes
+// (its natural alignment: the table's alignment limit is its log2), and 0
+// for other instructions.
+func (op Opcode) AccessSize() int {
+	if a, ok := op.AlignLimit(); ok {
+		return 1 << a
+	}
+	return 0
+}
+
+// Ranges of the opcode space, in which the tiers dispatch by comparison.
+const (
+	// Scalar loads, i32.load to i64.load32_u, then stores, i32.store to
+	// i64.store32: their access size is AccessSize.
+	OpFirstLoad  = OpI32Load
+	OpLastLoad   = OpI64Load32U
+	OpFirstStore = OpI32Store
+	OpLastStore  = OpI64Store32
+	// Scalar numeric instructions of fixed signature without immediates:
+	// i32.eqz to i64.extend32_s.
+	OpFirstNumeric = OpI32Eqz
+	OpLastNumeric  = OpI64Extend32S
+)
+
+// IsScalarMemory reports whether op is a scalar load or store.
+func (op Opcode) IsScalarMemory() bool { return op >= OpFirstLoad && op <= OpLastStore }
+
+// IsLoad reports whether op is a scalar load.
+func (op Opcode) IsLoad() bool { return op >= OpFirstLoad && op <= OpLastLoad }
+
+// IsNumeric reports whether op is a scalar numeric instruction: no
+// immediates, a fixed signature of one or two operands and one result.
+func (op Opcode) IsNumeric() bool { return op >= OpFirstNumeric && op <= OpLastNumeric }
+
+// IsSIMD reports whether op is in the 0xFD prefix space.
+func (op Opcode) IsSIMD() bool { return op&0xFF00 == PrefixSIMD }
+
 // Signature returns the operand and result types of an instruction whose
 // typing is fixed (numeric, memory and most SIMD instructions); ok is false
 // for instructions typed by their immediates or context.

@@ -256,6 +256,34 @@ func TestTooManyLocals(t *testing.T) {
 	require.ErrorContains(t, err, "too many locals")
 }
 
+func TestAccessSize(t *testing.T) {
+	for op, n := range map[Opcode]int{
+		OpI32Load: 4, OpI64Load: 8, OpF32Load: 4, OpF64Load: 8, OpI32Load8S: 1, OpI32Load16U: 2,
+		OpI64Load8U: 1, OpI64Load16S: 2, OpI64Load32S: 4, OpI64Load32U: 4,
+		OpI32Store: 4, OpI64Store: 8, OpF32Store: 4, OpF64Store: 8, OpI32Store8: 1, OpI32Store16: 2,
+		OpI64Store8: 1, OpI64Store16: 2, OpI64Store32: 4,
+		OpV128Load: 16, OpV128Store: 16, OpV128Load8x8S: 8, OpV128Load32x2U: 8,
+		OpV128Load8Splat: 1, OpV128Load16Splat: 2, OpV128Load64Splat: 8,
+		OpV128Load32Zero: 4, OpV128Load64Zero: 8, OpV128Load8Lane: 1,
+		OpV128Load16Lane: 2, OpV128Store32Lane: 4, OpV128Store64Lane: 8,
+		OpI8x16Add: 0, OpV128Const: 0, OpI32Add: 0, OpMemoryGrow: 0, OpMemoryCopy: 0,
+	} {
+		require.Equal(t, n, op.AccessSize(), "%s", op)
+	}
+	for op := OpFirstLoad; op <= OpLastStore; op++ {
+		require.True(t, op.IsScalarMemory())
+		require.Equal(t, op <= OpLastLoad, op.IsLoad(), "%s", op)
+		require.Positive(t, op.AccessSize(), "%s", op)
+	}
+	require.Equal(t, OpLastLoad+1, OpFirstStore)
+	for op := OpFirstNumeric; op <= OpLastNumeric; op++ {
+		params, results, ok := op.Signature()
+		require.True(t, ok, "%s", op)
+		require.Len(t, results, 1, "%s", op)
+		require.NotEmpty(t, params, "%s", op)
+	}
+}
+
 // nested returns a module whose one function nests n empty blocks.
 func nested(n int) []byte {
 	code := make([]byte, 0, 3*n+1)

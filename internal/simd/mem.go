@@ -6,30 +6,9 @@ import (
 	"github.com/terra-runtime/terra/wasm"
 )
 
-// AccessSize returns the number of bytes a SIMD memory instruction reads or
-// writes (16 for v128.load and v128.store, 8 for v128.load8x8_s, 1 for
-// v128.load8_lane, ...), and 0 for any other instruction.
-func AccessSize(op wasm.Opcode) int {
-	switch op {
-	case wasm.OpV128Load, wasm.OpV128Store:
-		return 16
-	case wasm.OpV128Load8x8S, wasm.OpV128Load8x8U, wasm.OpV128Load16x4S, wasm.OpV128Load16x4U,
-		wasm.OpV128Load32x2S, wasm.OpV128Load32x2U, wasm.OpV128Load64Splat, wasm.OpV128Load64Zero,
-		wasm.OpV128Load64Lane, wasm.OpV128Store64Lane:
-		return 8
-	case wasm.OpV128Load32Splat, wasm.OpV128Load32Zero, wasm.OpV128Load32Lane, wasm.OpV128Store32Lane:
-		return 4
-	case wasm.OpV128Load16Splat, wasm.OpV128Load16Lane, wasm.OpV128Store16Lane:
-		return 2
-	case wasm.OpV128Load8Splat, wasm.OpV128Load8Lane, wasm.OpV128Store8Lane:
-		return 1
-	}
-	return 0
-}
-
 // Load implements the SIMD loads that produce a whole vector: v128.load, the
 // extending loads, the splatting loads and the zero-filling loads. mem holds
-// the AccessSize(op) bytes read from memory.
+// the op.AccessSize() bytes read from memory.
 func Load(op wasm.Opcode, mem []byte) V128 {
 	switch op {
 	case wasm.OpV128Load:
@@ -63,7 +42,7 @@ func Load(op wasm.Opcode, mem []byte) V128 {
 }
 
 // LoadLane implements v128.load8_lane to v128.load64_lane: a with the given
-// lane replaced by the AccessSize(op) bytes in mem.
+// lane replaced by the op.AccessSize() bytes in mem.
 func LoadLane(op wasm.Opcode, a V128, lane byte, mem []byte) V128 {
 	i := uint(lane)
 	switch op {
@@ -80,7 +59,7 @@ func LoadLane(op wasm.Opcode, a V128, lane byte, mem []byte) V128 {
 }
 
 // StoreLane implements v128.store8_lane to v128.store64_lane: it writes the
-// given lane of a into mem, which holds AccessSize(op) bytes.
+// given lane of a into mem, which holds op.AccessSize() bytes.
 func StoreLane(op wasm.Opcode, a V128, lane byte, mem []byte) {
 	i := uint(lane)
 	switch op {

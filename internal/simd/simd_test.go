@@ -112,7 +112,7 @@ func TestCoverage(t *testing.T) {
 	for sub := range 256 {
 		op := wasm.PrefixSIMD | wasm.Opcode(sub)
 		name := op.String()
-		size := AccessSize(op)
+		size := op.AccessSize()
 		var by []string
 		add := func(ok bool, what string) {
 			if ok {
@@ -252,21 +252,9 @@ func TestLoadStoreLane(t *testing.T) {
 		{wasm.OpV128Store32Lane, 2, []byte{8, 9, 10, 11}},
 		{wasm.OpV128Store64Lane, 1, []byte{8, 9, 10, 11, 12, 13, 14, 15}},
 	} {
-		got := make([]byte, AccessSize(c.op))
+		got := make([]byte, c.op.AccessSize())
 		StoreLane(c.op, v, c.lane, got)
 		require.Equal(t, c.want, got, "%s lane %d", c.op, c.lane)
-	}
-}
-
-func TestAccessSize(t *testing.T) {
-	for op, n := range map[wasm.Opcode]int{
-		wasm.OpV128Load: 16, wasm.OpV128Store: 16, wasm.OpV128Load8x8S: 8, wasm.OpV128Load32x2U: 8,
-		wasm.OpV128Load8Splat: 1, wasm.OpV128Load16Splat: 2, wasm.OpV128Load64Splat: 8,
-		wasm.OpV128Load32Zero: 4, wasm.OpV128Load64Zero: 8, wasm.OpV128Load8Lane: 1,
-		wasm.OpV128Load16Lane: 2, wasm.OpV128Store32Lane: 4, wasm.OpV128Store64Lane: 8,
-		wasm.OpI8x16Add: 0, wasm.OpV128Const: 0, wasm.OpI32Load: 0,
-	} {
-		require.Equal(t, n, AccessSize(op), "%s", op)
 	}
 }
 

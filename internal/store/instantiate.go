@@ -67,8 +67,9 @@ var ErrMemoryLimit = errors.New("memory exceeds the embedder's limit")
 // WebAssembly specification: it resolves m's imports with imports,
 // allocates the module's functions (registered in s, so that they have
 // handles), tables, memories and globals, applies the active element and
-// data segments, and runs the start function with call. code is the
-// execution tier's code for m, stored in Instance.Code.
+// data segments, and runs the start function with call. code is m's
+// compiled code, stored in Instance.Code; its entry table becomes the own
+// functions' entry words.
 //
 // Segment semantics follow m.Features. With bulk memory (2.0), segments
 // are applied in order, and one that does not fit traps with
@@ -80,7 +81,7 @@ var ErrMemoryLimit = errors.New("memory exceeds the embedder's limit")
 //
 // Errors are a *LinkError, an error wrapping ErrMemoryLimit or ErrTableLimit, a *Trap from
 // segment initialisation, or whatever call returns for the start function.
-func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver, code any, call Caller, opts Options) (*Instance, error) {
+func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver, code *Code, call Caller, opts Options) (*Instance, error) {
 	inst := &Instance{
 		Store:    s,
 		Module:   m,
@@ -109,6 +110,11 @@ func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver
 		inst.Release()
 		return nil, err
 	}
+	var ctxBuf []uint64
+	if st != nil {
+		ctxBuf = st.ctx
+	}
+	inst.buildContext(ctxBuf)
 	inst.export()
 	inst.evalSegments()
 	var err error
@@ -283,6 +289,7 @@ func (inst *Instance) allocate(opts Options, st *storage) error {
 	for i, ti := range m.Funcs {
 		f := &inst.funcs[i]
 		f.Type, f.TypeID, f.Instance, f.Index = &m.Types[ti], inst.typeIDs[ti], inst, m.NumImportedFuncs+uint32(i)
+		f.Entry = &inst.Code.Entries[i]
 		inst.Funcs = append(inst.Funcs, f)
 	}
 	block, base, err := inst.Store.register(inst.Funcs[m.NumImportedFuncs:])
@@ -292,10 +299,11 @@ func (inst *Instance) allocate(opts Options, st *storage) error {
 	inst.block, inst.handleBase = block+1, base
 	for i, t := range m.Tables {
 		var buf []uint64
+		var funcs []*Function
 		if st != nil && i < len(st.tables) {
-			buf = st.tables[i]
+			buf, funcs = st.tables[i], st.tableFuncs[i]
 		}
-		tab, err := newTable(t, opts.TableLimit, buf)
+		tab, err := newTable(t, opts.TableLimit, buf, funcs)
 		if err != nil {
 			return fmt.Errorf("table %d: %w", len(inst.Tables), err)
 		}
@@ -311,12 +319,10 @@ func (inst *Instance) allocate(opts Options, st *storage) error {
 		if opts.Memory == nil {
 			mem = NewMemory(t, memoryLimit)
 		} else {
-			mem = &Memory{Type: t, Max: memoryMax(t, memoryLimit)}
-			lin, err := opts.Memory.AllocateMemory(t.Limits.Min, mem.Max, opts.Image != nil)
-			if err != nil {
+			var err error
+			if mem, err = AllocateMemory(opts.Memory, t, memoryLimit, opts.Image != nil); err != nil {
 				return fmt.Errorf("memory %d: %w", len(inst.Memories), err)
 			}
-			mem.lin, mem.Bytes = lin, lin.Bytes()
 		}
 		mem.owner = inst
 		inst.Memories = append(inst.Memories, mem)
@@ -329,6 +335,23 @@ func (inst *Instance) allocate(opts Options, st *storage) error {
 		inst.Globals = append(inst.Globals, &globals[i])
 	}
 	return nil
+}
+
+// evalRef evaluates a validated constant expression of a reference type,
+// returning the function it names too (nil for null and externrefs).
+func (inst *Instance) evalRef(e wasm.ConstExpr) (uint64, *Function) {
+	switch e.Op {
+	case wasm.OpRefFunc:
+		if n := uint64(inst.Module.NumImportedFuncs); e.Value >= n {
+			return inst.handleBase | (e.Value-n)<<slotBits, &inst.funcs[e.Value-n]
+		}
+		f := inst.Funcs[e.Value]
+		return f.Handle, f
+	case wasm.OpGlobalGet:
+		h := inst.Globals[e.Value].Lo
+		return h, inst.Store.Func(h)
+	}
+	return 0, nil
 }
 
 // eval evaluates a validated constant expression.
@@ -380,16 +403,27 @@ func (inst *Instance) evalSegments() {
 			continue
 		}
 		refs := make([]uint64, len(seg.Init))
-		inst.evalElems(refs, seg)
+		for j, e := range seg.Init {
+			refs[j], _ = inst.eval(e)
+		}
 		inst.Elems[i] = refs
 	}
 	inst.dropped = make([]uint64, (len(m.Data)+63)/64)
 }
 
-// evalElems evaluates seg's references into dst.
-func (inst *Instance) evalElems(dst []uint64, seg *wasm.ElemSegment) {
+// evalElems evaluates seg's references into table t from off on, which
+// fits.
+func (inst *Instance) evalElems(t *Table, off uint64, seg *wasm.ElemSegment) {
+	elems := t.Elems[off : off+uint64(len(seg.Init))]
+	if t.Funcs == nil {
+		for j, e := range seg.Init {
+			elems[j], _ = inst.eval(e)
+		}
+		return
+	}
+	funcs := t.Funcs[off : off+uint64(len(seg.Init))]
 	for j, e := range seg.Init {
-		dst[j], _ = inst.eval(e)
+		elems[j], funcs[j] = inst.evalRef(e)
 	}
 }
 
@@ -408,7 +442,7 @@ func (inst *Instance) initSegments(img *Image) error {
 			return fmt.Errorf("elements segment %d (%d elements at %d) does not fit in table %d of %d elements: %w",
 				i, len(seg.Init), off, seg.Table, len(t.Elems), &Trap{Kind: TrapTableOutOfBounds})
 		}
-		inst.evalElems(t.Elems[off:], seg)
+		inst.evalElems(t, off, seg)
 	}
 	if img != nil {
 		// Every active segment fits in the fresh memory (NewImage checked),
@@ -458,7 +492,7 @@ func (inst *Instance) initSegments1() error {
 		dataOffsets[i] = off
 	}
 	for i := range m.Elems {
-		inst.evalElems(inst.Tables[m.Elems[i].Table].Elems[elemOffsets[i]:], &m.Elems[i])
+		inst.evalElems(inst.Tables[m.Elems[i].Table], elemOffsets[i], &m.Elems[i])
 	}
 	for i := range m.Data {
 		copy(inst.Memories[m.Data[i].Memory].Bytes[dataOffsets[i]:], m.Data[i].Init)
@@ -509,19 +543,36 @@ func (inst *Instance) unuse() {
 	if inst.block != 0 {
 		inst.Store.unregisterLocked(inst.block - 1)
 		inst.block = 0
+		// Records that a table elsewhere still holds no longer match its
+		// handles: generated code checks that before calling.
+		for i := range inst.funcs {
+			inst.funcs[i].Handle = 0
+		}
 	}
+	inst.dropContext()
 	for _, mem := range inst.Memories {
-		if mem.owner != inst {
-			continue
+		if mem.owner == inst {
+			// Nothing to read and no growth, whoever still holds it.
+			mem.Release()
 		}
-		if mem.lin != nil {
-			mem.lin.Release()
-		}
-		// Nothing to read and no growth, whoever still holds the memory.
-		mem.lin, mem.Bytes, mem.Max = nil, nil, 0
 	}
 	for _, o := range inst.owners {
 		o.unuse()
 	}
 	inst.recycle()
+}
+
+// DefineTable adds a table that a host instance (see NewHostInstance)
+// defines: instances importing it keep the host instance in use.
+func (inst *Instance) DefineTable(t *Table) {
+	t.owner = inst
+	inst.Tables = append(inst.Tables, t)
+}
+
+// DefineMemory adds a memory that a host instance defines: instances
+// importing it keep the host instance in use, and the memory goes back to
+// its allocator when no user is left.
+func (inst *Instance) DefineMemory(m *Memory) {
+	m.owner = inst
+	inst.Memories = append(inst.Memories, m)
 }

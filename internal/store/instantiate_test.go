@@ -54,9 +54,15 @@ func newEnv() *env {
 	if _, err := e.s.Register(e.fn); err != nil {
 		panic(err)
 	}
-	e.table = &store.Table{Type: wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 1, Max: 4, HasMax: true}},
-		Elems: make([]uint64, 2)} // grown from 1 to 2
-	e.tableNoMax = &store.Table{Type: wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 2}}, Elems: make([]uint64, 2)}
+	var err error
+	e.table, err = store.NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 1, Max: 4, HasMax: true}}, 0)
+	if err != nil {
+		panic(err)
+	}
+	e.table.Grow(e.s, 1, 0) // from 1 to 2
+	if e.tableNoMax, err = store.NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 2}}, 0); err != nil {
+		panic(err)
+	}
 	e.memory = store.NewMemory(wasm.MemoryType{Limits: wasm.Limits{Min: 1, Max: 2, HasMax: true}}, 0)
 	e.memoryNoMax = store.NewMemory(wasm.MemoryType{Limits: wasm.Limits{Min: 1}}, 0)
 	e.global = &store.Global{Type: wasm.GlobalType{Type: wasm.I32}, Lo: 42}
@@ -82,7 +88,7 @@ func (e *env) instantiate(t *testing.T, f wasm.Features, bin []byte) (*store.Ins
 	t.Helper()
 	m, err := wasm.Parse(bin, f)
 	require.NoError(t, err)
-	return store.Instantiate(context.Background(), e.s, m, e.resolver(), nil, callHost, store.Options{Name: "test"})
+	return store.Instantiate(context.Background(), e.s, m, e.resolver(), store.NewCode(m, 0), callHost, store.Options{Name: "test"})
 }
 
 // Import descriptors.
@@ -284,10 +290,10 @@ func TestMemoryLimit(t *testing.T) {
 	m, err := wasm.Parse(wt.Module(wt.Section(wt.SecMemory, wt.Vec(limits(3, -1)))), wasm.Features2_0)
 	require.NoError(t, err)
 	s := store.New()
-	_, err = store.Instantiate(context.Background(), s, m, externs{}, nil, callHost, store.Options{MemoryLimitPages: 2})
+	_, err = store.Instantiate(context.Background(), s, m, externs{}, store.NewCode(m, 0), callHost, store.Options{MemoryLimitPages: 2})
 	require.ErrorIs(t, err, store.ErrMemoryLimit)
 
-	inst, err := store.Instantiate(context.Background(), s, m, externs{}, nil, callHost, store.Options{MemoryLimitPages: 4})
+	inst, err := store.Instantiate(context.Background(), s, m, externs{}, store.NewCode(m, 0), callHost, store.Options{MemoryLimitPages: 4})
 	require.NoError(t, err)
 	require.Equal(t, uint32(4), inst.Memories[0].Max, "growth stops at the limit")
 }
@@ -428,7 +434,7 @@ func TestSegmentOffsetFromGlobal(t *testing.T) {
 		wt.Section(wt.SecData, wt.Vec(wt.Cat([]byte{0}, constExpr(opGlobalGet, 0), wt.Name("x")))),
 	), wasm.Features2_0)
 	require.NoError(t, err)
-	_, err = store.Instantiate(context.Background(), e.s, m, e.resolver(), nil, callHost, store.Options{})
+	_, err = store.Instantiate(context.Background(), e.s, m, e.resolver(), store.NewCode(m, 0), callHost, store.Options{})
 	require.NoError(t, err)
 	require.Equal(t, "\x00x", string(e.memory.Bytes[:2]))
 }
@@ -489,13 +495,13 @@ func TestHugeTableIsRefusedNotAllocated(t *testing.T) {
 	data := wt.Module(wt.Section(wt.SecTable, wt.Vec(wt.Cat([]byte{0x70, 0}, wt.ULEB(0xFFFFFFFF)))))
 	m, err := wasm.Parse(data, wasm.Features2_0)
 	require.NoError(t, err)
-	_, err = store.Instantiate(context.Background(), store.New(), m, nil, nil, nil, store.Options{})
+	_, err = store.Instantiate(context.Background(), store.New(), m, nil, store.NewCode(m, 0), nil, store.Options{})
 	require.ErrorIs(t, err, store.ErrTableLimit)
 
 	tab, err := store.NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 1}}, 4)
 	require.NoError(t, err)
-	require.Equal(t, int64(1), tab.Grow(3, 0))
-	require.Equal(t, int64(-1), tab.Grow(1, 0), "growth stops at the limit")
+	require.Equal(t, int64(1), tab.Grow(store.New(), 3, 0))
+	require.Equal(t, int64(-1), tab.Grow(store.New(), 1, 0), "growth stops at the limit")
 }
 
 func TestReleasedHandlesNeverReachLaterFunctions(t *testing.T) {
@@ -538,9 +544,9 @@ func TestImageMatchesSegmentByApplication(t *testing.T) {
 	require.NoError(t, err)
 	img := store.NewImage(m)
 	require.NotNil(t, img)
-	with, err := store.Instantiate(context.Background(), store.New(), m, nil, nil, nil, store.Options{Image: img})
+	with, err := store.Instantiate(context.Background(), store.New(), m, nil, store.NewCode(m, 0), nil, store.Options{Image: img})
 	require.NoError(t, err)
-	without, err := store.Instantiate(context.Background(), store.New(), m, nil, nil, nil, store.Options{})
+	without, err := store.Instantiate(context.Background(), store.New(), m, nil, store.NewCode(m, 0), nil, store.Options{})
 	require.NoError(t, err)
 	require.Equal(t, without.Memories[0].Bytes, with.Memories[0].Bytes)
 	require.Equal(t, []byte{1, 2, 9, 9}, with.Memories[0].Bytes[10:14])
@@ -584,7 +590,7 @@ func TestRecycledInstanceStorage(t *testing.T) {
 	s := store.New()
 	var r store.Recycler
 	opts := store.Options{Recycler: &r}
-	a, err := store.Instantiate(context.Background(), s, m, externs{}, nil, callHost, opts)
+	a, err := store.Instantiate(context.Background(), s, m, externs{}, store.NewCode(m, 0), callHost, opts)
 	require.NoError(t, err)
 	table, old := a.Tables[0], append([]uint64(nil), a.Tables[0].Elems...)
 	require.Zero(t, old[0])
@@ -592,9 +598,9 @@ func TestRecycledInstanceStorage(t *testing.T) {
 	record := a.Funcs[0]
 	a.Release()
 	require.Empty(t, table.Elems, "a released instance's table reads as empty")
-	require.Equal(t, int64(-1), table.Grow(1, 0), "and does not grow")
+	require.Equal(t, int64(-1), table.Grow(store.New(), 1, 0), "and does not grow")
 
-	b, err := store.Instantiate(context.Background(), s, m, externs{}, nil, callHost, opts)
+	b, err := store.Instantiate(context.Background(), s, m, externs{}, store.NewCode(m, 0), callHost, opts)
 	require.NoError(t, err)
 	require.Same(t, record, b.Funcs[0], "the function records were reused")
 	require.Same(t, b, b.Funcs[0].Instance)
@@ -623,7 +629,7 @@ func TestHostInstanceOutlivesItsImporters(t *testing.T) {
 	require.NoError(t, err)
 	resolver := externs{{"env", "f"}: {Kind: wasm.ExternFunc, Func: f}}
 	for range 2 {
-		inst, err := store.Instantiate(context.Background(), s, m, resolver, nil, callHost, store.Options{})
+		inst, err := store.Instantiate(context.Background(), s, m, resolver, store.NewCode(m, 0), callHost, store.Options{})
 		require.NoError(t, err)
 		inst.Release()
 		require.Same(t, f, s.Func(f.Handle), "still the host's")
@@ -652,7 +658,7 @@ func TestImportedTableOutlivesItsInstance(t *testing.T) {
 	require.NoError(t, err)
 	s := store.New()
 	var r store.Recycler
-	ai, err := store.Instantiate(context.Background(), s, a, externs{}, nil, callHost, store.Options{Recycler: &r})
+	ai, err := store.Instantiate(context.Background(), s, a, externs{}, store.NewCode(a, 0), callHost, store.Options{Recycler: &r})
 	require.NoError(t, err)
 	table := ai.Tables[0]
 	bi, err := store.Instantiate(context.Background(), s, b, externs{{"a", "t"}: ai.Exports["t"]}, nil, callHost, store.Options{})
@@ -662,7 +668,7 @@ func TestImportedTableOutlivesItsInstance(t *testing.T) {
 
 	ai.Release()
 	require.Equal(t, want, bi.Tables[0].Elems, "the importer keeps the table")
-	again, err := store.Instantiate(context.Background(), s, a, externs{}, nil, callHost, store.Options{Recycler: &r})
+	again, err := store.Instantiate(context.Background(), s, a, externs{}, store.NewCode(a, 0), callHost, store.Options{Recycler: &r})
 	require.NoError(t, err)
 	require.Equal(t, want, table.Elems, "nothing was recycled from under the importer")
 	require.NotSame(t, table, again.Tables[0])
@@ -688,7 +694,7 @@ func TestImportersKeepFunctionsRegistered(t *testing.T) {
 	), wasm.Features2_0)
 	require.NoError(t, err)
 	s := store.New()
-	ai, err := store.Instantiate(context.Background(), s, a, externs{}, nil, callHost, store.Options{})
+	ai, err := store.Instantiate(context.Background(), s, a, externs{}, store.NewCode(a, 0), callHost, store.Options{})
 	require.NoError(t, err)
 	f := ai.Funcs[0]
 	bi, err := store.Instantiate(context.Background(), s, b, externs{{"a", "f"}: ai.Exports["f"]}, nil, callHost, store.Options{})

@@ -20,10 +20,12 @@ const maxRecycled = 64
 
 // storage is what an instance takes from a Recycler and gives back.
 type storage struct {
-	funcs   []Function  // the module's own functions
-	typeIDs []uint32    // the store's IDs of the module's signatures
-	index   []*Function // the function index space, imports first
-	tables  [][]uint64  // element arrays of the module's own tables
+	funcs      []Function    // the module's own functions
+	typeIDs    []uint32      // the store's IDs of the module's signatures
+	index      []*Function   // the function index space, imports first
+	tables     [][]uint64    // element arrays of the module's own tables
+	tableFuncs [][]*Function // their function arrays
+	ctx        []uint64      // the instance context
 }
 
 func (r *Recycler) get() *storage {
@@ -66,13 +68,15 @@ func (inst *Instance) recycle() {
 	if inst.recycler == nil {
 		return
 	}
-	st := &storage{funcs: inst.funcs, typeIDs: inst.typeIDs, index: inst.Funcs[:0]}
+	st := &storage{funcs: inst.funcs, typeIDs: inst.typeIDs, index: inst.Funcs[:0], ctx: inst.ctx[:0]}
 	for _, t := range inst.Tables {
 		if t.owner == inst {
 			st.tables = append(st.tables, t.Elems[:0])
-			t.Elems, t.Max = nil, 0
+			st.tableFuncs = append(st.tableFuncs, t.Funcs[:0])
+			t.Elems, t.Funcs, t.Max = nil, nil, 0
+			t.updateViews()
 		}
 	}
-	inst.funcs, inst.Funcs = nil, nil
+	inst.funcs, inst.Funcs, inst.ctx = nil, nil, nil
 	inst.recycler.put(st)
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/terra-runtime/terra/internal/abi"
 	"github.com/terra-runtime/terra/wasm"
 )
 
@@ -40,7 +41,7 @@ type Store struct {
 // is the null reference), the function's index in the block, and the slot's
 // generation.
 const (
-	slotBits  = 20
+	slotBits  = abi.HandleIndexShift
 	indexBits = 24
 	genBits   = 64 - slotBits - indexBits
 
@@ -79,12 +80,16 @@ func New() *Store {
 }
 
 // Register registers fs as one block, assigning their handles and
-// signature IDs, and returns the block, for Unregister.
+// signature IDs, and returns the block, for Unregister. Functions without an
+// entry word (host functions) get HostEntry.
 func (s *Store) Register(fs ...*Function) (uint32, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range fs {
 		f.TypeID = s.typeIDLocked(f.Type)
+		if f.Entry == nil {
+			f.Entry = &HostEntry
+		}
 	}
 	return s.registerLocked(fs)
 }
@@ -215,12 +220,11 @@ func (s *Store) Func(h uint64) *Function {
 type HostFunc func(ctx context.Context, caller *Instance, stack []uint64) error
 
 // Function is a function instance: code of a module instance, or a host
-// function.
+// function. Its record (signature ID, handle, entry word, instance context)
+// comes first, where generated code reads it.
 type Function struct {
-	Type   *wasm.FuncType
-	TypeID uint32 // store-wide signature ID
-	// Handle is the funcref handle, set when the function is registered.
-	Handle   uint64
+	abi.FuncRecord
+	Type     *wasm.FuncType
 	Instance *Instance
 	// Index is the function's index in the module's function index space
 	// when the function is defined by Instance's module.
@@ -242,27 +246,36 @@ type Global struct {
 // demand 32 GiB. V8 uses the same bound.
 const DefaultTableLimit = 10_000_000
 
-// Table is a table instance of reference handles.
+// Table is a table instance of reference handles. Funcref tables also hold
+// each element's function record, which generated code calls through; every
+// write goes through the methods below, which keep the two arrays and the
+// views of the table in instance contexts in step.
 type Table struct {
 	Type  wasm.TableType
 	Elems []uint64
+	// Funcs holds, for a funcref table, the function each element names
+	// (nil for null); it is empty for an externref table.
+	Funcs []*Function
 	// Max is the largest size Grow allows: the declared maximum, further
 	// bounded by the embedder's limit.
 	Max uint32
 
 	// owner is the instance that defined the table, nil for a host's.
 	owner *Instance
+	// views are the instance contexts' views of the table.
+	views []*abi.TableView
 }
 
 // NewTable allocates a table of t's minimum size, all null. limit (in
 // elements, 0 for DefaultTableLimit) bounds it; a minimum above the limit is
 // an error wrapping ErrTableLimit.
 func NewTable(t wasm.TableType, limit uint32) (*Table, error) {
-	return newTable(t, limit, nil)
+	return newTable(t, limit, nil, nil)
 }
 
-// newTable is NewTable, reusing buf's array when it is large enough.
-func newTable(t wasm.TableType, limit uint32, buf []uint64) (*Table, error) {
+// newTable is NewTable, reusing buf's and funcs' arrays when they are large
+// enough.
+func newTable(t wasm.TableType, limit uint32, buf []uint64, funcs []*Function) (*Table, error) {
 	if limit == 0 {
 		limit = DefaultTableLimit
 	}
@@ -273,38 +286,178 @@ func newTable(t wasm.TableType, limit uint32, buf []uint64) (*Table, error) {
 	if t.Limits.HasMax && t.Limits.Max < max {
 		max = t.Limits.Max
 	}
-	var elems []uint64
-	if cap(buf) >= int(t.Limits.Min) {
-		elems = buf[:t.Limits.Min]
-		clear(elems)
+	n := int(t.Limits.Min)
+	tab := &Table{Type: t, Max: max}
+	if cap(buf) >= n {
+		tab.Elems = buf[:n]
+		clear(tab.Elems)
 	} else {
-		elems = make([]uint64, t.Limits.Min)
+		tab.Elems = make([]uint64, n)
 	}
-	return &Table{Type: t, Elems: elems, Max: max}, nil
+	if t.Elem == wasm.FuncRef {
+		if cap(funcs) >= n {
+			tab.Funcs = funcs[:n]
+			clear(tab.Funcs)
+		} else {
+			tab.Funcs = make([]*Function, n)
+		}
+	}
+	return tab, nil
 }
 
 // ErrTableLimit reports a table whose minimum size exceeds the embedder's
 // limit.
 var ErrTableLimit = errors.New("table exceeds the embedder's limit")
 
-// Grow adds delta elements initialised to init and returns the old size, or
+// Size returns the number of elements.
+func (t *Table) Size() uint32 { return uint32(len(t.Elems)) }
+
+// Get returns element i, or false if i is out of bounds.
+func (t *Table) Get(i uint32) (uint64, bool) {
+	if uint64(i) >= uint64(len(t.Elems)) {
+		return 0, false
+	}
+	return t.Elems[i], true
+}
+
+// Call returns the function that element i names for call_indirect, with
+// the trap kind when there is none: i out of bounds, a null element, or the
+// function of a released instance.
+func (t *Table) Call(i uint32) (*Function, TrapKind) {
+	if uint64(i) >= uint64(len(t.Funcs)) {
+		return nil, TrapUndefinedElement
+	}
+	f := t.Funcs[i]
+	if f == nil || f.Handle != t.Elems[i] {
+		return nil, TrapUninitializedElement
+	}
+	return f, 0
+}
+
+// Set sets element i to ref, whose function (for a funcref table) s
+// resolves. It reports false if i is out of bounds.
+func (t *Table) Set(s *Store, i uint32, ref uint64) bool {
+	if uint64(i) >= uint64(len(t.Elems)) {
+		return false
+	}
+	t.Elems[i] = ref
+	if t.Funcs != nil {
+		t.Funcs[i] = s.Func(ref)
+	}
+	return true
+}
+
+// Fill sets n elements from d to ref; it reports false, writing nothing, if
+// they do not fit.
+func (t *Table) Fill(s *Store, d, n uint32, ref uint64) bool {
+	if uint64(d)+uint64(n) > uint64(len(t.Elems)) {
+		return false
+	}
+	elems := t.Elems[d : d+n]
+	for i := range elems {
+		elems[i] = ref
+	}
+	if t.Funcs != nil {
+		f := s.Func(ref)
+		funcs := t.Funcs[d : d+n]
+		for i := range funcs {
+			funcs[i] = f
+		}
+	}
+	return true
+}
+
+// Copy copies n elements from src at s to t at d, as table.copy does
+// (the ranges may overlap); it reports false, writing nothing, if either
+// range does not fit.
+func (t *Table) Copy(d uint32, src *Table, s, n uint32) bool {
+	if uint64(s)+uint64(n) > uint64(len(src.Elems)) || uint64(d)+uint64(n) > uint64(len(t.Elems)) {
+		return false
+	}
+	copy(t.Elems[d:d+n], src.Elems[s:s+n])
+	if t.Funcs != nil {
+		copy(t.Funcs[d:d+n], src.Funcs[s:s+n])
+	}
+	return true
+}
+
+// Init copies n references of refs from s to t at d, as table.init does;
+// it reports false, writing nothing, if either range does not fit.
+func (t *Table) Init(st *Store, d uint32, refs []uint64, s, n uint32) bool {
+	if uint64(s)+uint64(n) > uint64(len(refs)) || uint64(d)+uint64(n) > uint64(len(t.Elems)) {
+		return false
+	}
+	copy(t.Elems[d:d+n], refs[s:s+n])
+	if t.Funcs != nil {
+		for i, ref := range refs[s : s+n] {
+			t.Funcs[d+uint32(i)] = st.Func(ref)
+		}
+	}
+	return true
+}
+
+// Grow adds delta elements initialised to ref and returns the old size, or
 // -1 if the table would exceed its maximum.
-func (t *Table) Grow(delta uint32, init uint64) int64 {
+func (t *Table) Grow(s *Store, delta uint32, ref uint64) int64 {
 	old := uint64(len(t.Elems))
 	if old+uint64(delta) > uint64(t.Max) {
 		return -1
 	}
-	for i := uint32(0); i < delta; i++ {
-		t.Elems = append(t.Elems, init)
+	if delta == 0 {
+		return int64(old)
 	}
+	t.Elems = grow(t.Elems, delta, ref)
+	if t.Funcs != nil {
+		t.Funcs = grow(t.Funcs, delta, s.Func(ref))
+	}
+	t.updateViews()
 	return int64(old)
 }
 
+// grow appends delta copies of v to a.
+func grow[T any](a []T, delta uint32, v T) []T {
+	a = append(a, make([]T, delta)...)
+	tail := a[len(a)-int(delta):]
+	for i := range tail {
+		tail[i] = v
+	}
+	return a
+}
+
+// addView fills v with the table's state and keeps it up to date.
+func (t *Table) addView(v *abi.TableView) {
+	t.views = append(t.views, v)
+	t.fillView(v)
+}
+
+// removeView stops updating v.
+func (t *Table) removeView(v *abi.TableView) {
+	for i, w := range t.views {
+		if w == v {
+			t.views[i] = t.views[len(t.views)-1]
+			t.views[len(t.views)-1] = nil
+			t.views = t.views[:len(t.views)-1]
+			return
+		}
+	}
+}
+
+func (t *Table) updateViews() {
+	for _, v := range t.views {
+		t.fillView(v)
+	}
+}
+
+func (t *Table) fillView(v *abi.TableView) {
+	v.Funcs, v.Elems, v.Len = sliceAddr(t.Funcs), sliceAddr(t.Elems), uint64(len(t.Elems))
+}
+
 // Memory is a linear memory instance. Bytes is the whole memory; its length
-// is a multiple of the page size.
+// is a multiple of the page size. Bytes comes first: generated code reads its
+// length at abi.MemoryLen.
 type Memory struct {
-	Type  wasm.MemoryType
 	Bytes []byte
+	Type  wasm.MemoryType
 	// Max is the largest size in pages that Grow allows: the declared
 	// maximum, further bounded by the embedder's limit.
 	Max uint32
@@ -314,6 +467,9 @@ type Memory struct {
 	lin LinearMemory
 	// owner is the instance that defined the memory, nil for a host's.
 	owner *Instance
+	// views are the instance contexts that have the memory as memory 0,
+	// whose base address they hold.
+	views []*abi.InstanceContext
 }
 
 // LinearMemory is linear memory that an embedder provides, such as a
@@ -336,10 +492,62 @@ type MemoryAllocator interface {
 	AllocateMemory(min, max uint32, image bool) (LinearMemory, error)
 }
 
-// NewMemory allocates a memory of t's minimum size. limit (in pages, 0 for
-// none) bounds growth beyond the declared maximum.
+// NewMemory allocates a memory of t's minimum size as a Go slice. limit (in
+// pages, 0 for none) bounds growth beyond the declared maximum.
 func NewMemory(t wasm.MemoryType, limit uint32) *Memory {
 	return &Memory{Type: t, Bytes: make([]byte, int(t.Limits.Min)*wasm.PageSize), Max: memoryMax(t, limit)}
+}
+
+// AllocateMemory allocates a memory of t's minimum size with a, which may
+// apply an image (see MemoryAllocator). limit is as for NewMemory.
+func AllocateMemory(a MemoryAllocator, t wasm.MemoryType, limit uint32, image bool) (*Memory, error) {
+	mem := &Memory{Type: t, Max: memoryMax(t, limit)}
+	lin, err := a.AllocateMemory(t.Limits.Min, mem.Max, image)
+	if err != nil {
+		return nil, err
+	}
+	mem.lin, mem.Bytes = lin, lin.Bytes()
+	return mem, nil
+}
+
+// Release gives a memory that no instance defines (a host's) back to its
+// allocator; it reads as empty afterwards.
+func (m *Memory) Release() {
+	if m.lin != nil {
+		m.lin.Release()
+	}
+	m.lin, m.Bytes, m.Max = nil, nil, 0
+	m.updateViews()
+}
+
+// Guarded reports whether the memory lies in a reservation behind guard
+// pages (an allocator's), so that generated code needs no bounds checks.
+func (m *Memory) Guarded() bool { return m.lin != nil }
+
+// Base returns the address of the memory's first byte, 0 when it is empty.
+func (m *Memory) Base() uintptr { return sliceAddr(m.Bytes) }
+
+func (m *Memory) addView(v *abi.InstanceContext) {
+	m.views = append(m.views, v)
+	v.MemBase = m.Base()
+}
+
+func (m *Memory) removeView(v *abi.InstanceContext) {
+	for i, w := range m.views {
+		if w == v {
+			m.views[i] = m.views[len(m.views)-1]
+			m.views[len(m.views)-1] = nil
+			m.views = m.views[:len(m.views)-1]
+			return
+		}
+	}
+}
+
+func (m *Memory) updateViews() {
+	base := m.Base()
+	for _, v := range m.views {
+		v.MemBase = base
+	}
 }
 
 // memoryMax is the largest size in pages of a memory of type t under the
@@ -381,8 +589,83 @@ func (m *Memory) Grow(delta uint32) int64 {
 		copy(b, m.Bytes)
 		m.Bytes = b
 	}
+	m.updateViews()
 	return int64(old)
 }
+
+// Code is what the instances of a module share of its compiled form: the
+// entry table and each execution tier's code.
+type Code struct {
+	Module *wasm.Module
+	// Entries holds one word per function the module defines: the address
+	// of the machine code that runs it when called from machine code. A
+	// function still interpreted has InterpEntry, the address of a stub
+	// that exits to Go (or 0 where there is no machine code at all). A
+	// tier switches a function's code with one atomic store here, for every
+	// instance at once.
+	Entries []uintptr
+	// InterpEntry is the entry of functions that the interpreter runs.
+	InterpEntry uintptr
+	// Tiers holds each tier's code for the module, by Tier; nil for a tier
+	// that did not compile it.
+	Tiers [NumTiers]TierCode
+	// Counters count each defined function's activity, for tiering.
+	Counters []Counters
+}
+
+// Counters counts a function's activity for tiering decisions.
+type Counters struct {
+	Calls     atomic.Uint64
+	BackEdges atomic.Uint64
+}
+
+// Close releases every tier's code; instances of the module must not run
+// any more.
+func (c *Code) Close() error {
+	var errs []error
+	for i, t := range c.Tiers {
+		if t != nil {
+			errs = append(errs, t.Close())
+			c.Tiers[i] = nil
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Tier indexes Code.Tiers.
+type Tier int
+
+// Execution tiers.
+const (
+	TierInterp Tier = iota
+	TierNative
+	NumTiers
+)
+
+// TierCode is a tier's code for one module.
+type TierCode interface {
+	// Close releases the code (executable memory, for a native tier).
+	Close() error
+}
+
+// NewCode returns the code of m with every function interpreted, its entry
+// interpEntry.
+func NewCode(m *wasm.Module, interpEntry uintptr) *Code {
+	c := &Code{Module: m, Entries: make([]uintptr, len(m.Code)), InterpEntry: interpEntry, Counters: make([]Counters, len(m.Code))}
+	for i := range c.Entries {
+		c.Entries[i] = interpEntry
+	}
+	return c
+}
+
+// Interpreted reports whether defined function i runs on the interpreter.
+func (c *Code) Interpreted(i uint32) bool {
+	return atomic.LoadUintptr(&c.Entries[i]) == c.InterpEntry
+}
+
+// HostEntry is the entry word of every host function: the address of a stub
+// that exits to Go, set once by the native tier before it loads any code.
+var HostEntry uintptr
 
 // Extern is an exported or imported entity; Kind says which field is set.
 type Extern struct {
@@ -415,9 +698,14 @@ type Instance struct {
 
 	Exports map[string]Extern
 
-	// Code is the execution tier's compiled code for the module, shared by
-	// all instances of it (for the interpreter, *interp.Code).
-	Code any
+	// Code is the module's compiled code, shared by all its instances;
+	// nil for a host instance.
+	Code *Code
+
+	// ctx holds the instance context (see package abi), laid out by
+	// layout; the instance's functions run with its address.
+	ctx    []uint64
+	layout abi.Layout
 
 	// users counts the embedder's hold on the instance (one, until
 	// Release) and the instances that import its functions, tables or

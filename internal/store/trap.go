@@ -88,20 +88,17 @@ type Trap struct {
 	Cause   error
 }
 
-// SetFrames records the frames of a stack n frames deep, frame(i) giving
-// the i-th innermost, within MaxTrapFrames (see Trap.Frames).
-func (t *Trap) SetFrames(n int, frame func(i int) Frame) {
-	keep := min(n, MaxTrapFrames)
-	t.Frames = make([]Frame, keep)
-	t.Omitted = n - keep
-	half := keep / 2
-	for i := range keep {
-		if t.Omitted > 0 && i >= half {
-			t.Frames[i] = frame(i + t.Omitted)
-		} else {
-			t.Frames[i] = frame(i)
-		}
+// SetFrames records frames, a stack innermost first, within MaxTrapFrames
+// (see Trap.Frames): a deeper stack's innermost and outermost halves are
+// copied, and the rest counted in Omitted.
+func (t *Trap) SetFrames(frames []Frame) {
+	if len(frames) <= MaxTrapFrames {
+		t.Frames, t.Omitted = frames, 0
+		return
 	}
+	half := MaxTrapFrames / 2
+	t.Frames = slices.Concat(frames[:half], frames[len(frames)-half:])
+	t.Omitted = len(frames) - MaxTrapFrames
 }
 
 // Depth returns how many frames deep the stack was, recorded or not.

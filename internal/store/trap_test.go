@@ -13,8 +13,12 @@ import (
 // stack returns a trap whose stack is n frames deep, frame(i) being the
 // i-th innermost.
 func stack(n int, frame func(i int) store.Frame) *store.Trap {
+	frames := make([]store.Frame, n)
+	for i := range frames {
+		frames[i] = frame(i)
+	}
 	t := &store.Trap{Kind: store.TrapStackExhausted}
-	t.SetFrames(n, frame)
+	t.SetFrames(frames)
 	return t
 }
 

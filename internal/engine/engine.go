@@ -1,0 +1,157 @@
+// Package engine runs WebAssembly functions on execution tiers. A Tier (the
+// interpreter, a native backend) compiles modules and runs their functions;
+// an Engine routes every call to the tier that its function's entry word
+// selects, and provides what all tiers share within one call from Go: the
+// context and its interruption, nesting of host calls, stack traces across
+// tiers, profiling samples and the tiering counters.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/terra-runtime/terra/internal/store"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// Tier is an execution tier.
+type Tier interface {
+	// Compile adds the tier's code for code's module to code.Tiers, and may
+	// switch entries in code.Entries to its own machine code.
+	Compile(code *store.Code) error
+	// Invoke runs f, a function defined by a module the tier compiled, as
+	// part of call c. stack holds f's arguments and receives its results;
+	// it is at least as long as either. caller is the instance whose code
+	// made the call, nil when Go made it.
+	Invoke(c *Call, caller *store.Instance, f *store.Function, stack []uint64) error
+}
+
+// Config holds the limits and hooks of an Engine.
+type Config struct {
+	// Profile, if set, receives the WebAssembly call stack (innermost
+	// first) of a running call about every ProfileInterval, on the calling
+	// goroutine; it must not keep the slice.
+	Profile func(frames []store.Frame)
+	// ProfileInterval defaults to DefaultProfileInterval.
+	ProfileInterval time.Duration
+	// Count turns on the tiering counters.
+	Count bool
+}
+
+// DefaultProfileInterval is the profiling period when
+// Config.ProfileInterval is zero: 100 samples a second, as Go's CPU profiler
+// takes.
+const DefaultProfileInterval = 10 * time.Millisecond
+
+// MaxNesting bounds calls from Go into WebAssembly made by host functions
+// that WebAssembly code called (wasm -> host -> wasm -> ...). Each level
+// nests on the Go stack, so unbounded host recursion would end in a fatal Go
+// stack overflow; past the bound the call traps with TrapStackExhausted.
+// Calls between tiers within one call are not nesting: they do not count.
+const MaxNesting = 200
+
+// Engine runs a runtime's functions. It is safe for concurrent use.
+type Engine struct {
+	cfg    Config
+	interp Tier
+	native Tier
+	// interpEntry is the entry word of interpreted functions.
+	interpEntry uintptr
+}
+
+// New returns an engine whose functions start on interp; native, if not
+// nil, compiles every module after the interpreter and takes over the
+// functions it compiles. interpEntry is the entry word of interpreted
+// functions: the address of native's stub that exits to Go, or 0.
+func New(cfg Config, interp, native Tier, interpEntry uintptr) *Engine {
+	if cfg.ProfileInterval <= 0 {
+		cfg.ProfileInterval = DefaultProfileInterval
+	}
+	return &Engine{cfg: cfg, interp: interp, native: native, interpEntry: interpEntry}
+}
+
+// Config returns the engine's configuration.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Compile prepares the code of a validated module on the engine's tiers.
+func (e *Engine) Compile(m *wasm.Module) (*store.Code, error) {
+	code := store.NewCode(m, e.interpEntry)
+	if err := e.interp.Compile(code); err != nil {
+		return nil, err
+	}
+	if e.native != nil {
+		if err := e.native.Compile(code); err != nil {
+			_ = code.Close()
+			return nil, err
+		}
+	}
+	return code, nil
+}
+
+// Call runs f with args (one cell per value, two for a v128) and returns its
+// results. f may be a host function or belong to any instance of the
+// engine's runtime. Traps are returned as *store.Trap; a host function's
+// error is returned as is.
+//
+// A Go panic during the call (a bug in the engine, or a panicking host
+// function) does not take the process down: it is returned as an
+// *InternalError, and the call's state is discarded rather than reused.
+func (e *Engine) Call(ctx context.Context, f *store.Function, args []uint64) (results []uint64, err error) {
+	nesting, _ := ctx.Value(nestingKey{}).(int)
+	if nesting >= MaxNesting {
+		return nil, &store.Trap{Kind: store.TrapStackExhausted}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &store.Trap{Kind: store.TrapInterrupted, Cause: err}
+	}
+	c := e.newCall(ctx, nesting)
+	defer func() {
+		if r := recover(); r != nil {
+			results, err = nil, &InternalError{Value: r, Stack: debug.Stack()}
+			c.abandon()
+			return
+		}
+		c.release()
+	}()
+	nres := cells(f.Type.Results)
+	stack := make([]uint64, max(len(args), nres))
+	copy(stack, args)
+	// Tiers keep i32 and f32 cells zero-extended and rely on it (and, or,
+	// xor and copies pass the upper half through): normalize what the host
+	// passed.
+	at := 0
+	for _, t := range f.Type.Params {
+		if t == wasm.I32 || t == wasm.F32 {
+			stack[at] &= 0xFFFFFFFF
+		}
+		at += t.Slots()
+	}
+	if err := c.Invoke(nil, f, stack); err != nil {
+		return nil, err
+	}
+	return stack[:nres], nil
+}
+
+func cells(ts []wasm.ValueType) int {
+	n := 0
+	for _, t := range ts {
+		n += t.Slots()
+	}
+	return n
+}
+
+// nestingKey marks, in the context host functions receive, how deeply the
+// engine is nested.
+type nestingKey struct{}
+
+// InternalError reports a Go panic recovered during a call.
+type InternalError struct {
+	Value any    // what was passed to panic
+	Stack []byte // the goroutine's stack at the panic
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("internal error: %v\n%s", e.Value, e.Stack)
+}
