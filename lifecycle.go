@@ -207,8 +207,8 @@ type RuntimeStats struct {
 	// Instances counts the runtime's open instances, host modules
 	// included.
 	Instances int
-	// Modules counts the compiled modules of the runtime not yet closed
-	// and freed.
+	// Modules counts the WebAssembly modules the runtime compiled that are
+	// not yet closed and freed (host modules hold nothing to free).
 	Modules int
 	// Memories counts the memory reservations the runtime's instances
 	// hold, and MaxMemories is the runtime's bound on them

@@ -102,12 +102,7 @@ func pollOneoff(c *call, a []uint64) error {
 				ready = append(ready, ev)
 			}
 		} else if timeout > 0 {
-			t := time.NewTimer(timeout)
-			select {
-			case <-t.C:
-			case <-c.ctx.Done():
-				t.Stop()
-			}
+			c.pause(timeout) // the context's end is checked below
 		}
 		for _, s := range subs {
 			if s.kind == eventtypeClock && time.Since(start) >= s.wait {
