@@ -65,12 +65,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
 	"github.com/terra-runtime/terra/internal/engine"
 	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/interp"
+	"github.com/terra-runtime/terra/jit"
 	"github.com/terra-runtime/terra/wasm"
 )
 
@@ -81,7 +83,8 @@ type Tier string
 const (
 	// TierInterp runs every function in the interpreter.
 	TierInterp Tier = "interp"
-	// TierJIT compiles every function to machine code. Not available yet.
+	// TierJIT compiles every function to machine code when the module is
+	// compiled (linux/amd64); functions that use SIMD stay interpreted.
 	TierJIT Tier = "jit"
 	// TierTiered starts in the interpreter and compiles hot functions to
 	// machine code. Not available yet.
@@ -204,7 +207,17 @@ func newEngine(cfg Config) (*engine.Engine, error) {
 	switch cfg.Tier {
 	case "", TierInterp:
 		return engine.New(ecfg, interpreter, nil, 0), nil
-	case TierJIT, TierTiered:
+	case TierJIT:
+		arch := nativeArch()
+		if arch == nil {
+			return nil, fmt.Errorf("terra: tier %q on %s/%s: %w", cfg.Tier, runtime.GOOS, runtime.GOARCH, ErrTierUnavailable)
+		}
+		native, err := jit.NewTier(arch)
+		if err != nil {
+			return nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, err)
+		}
+		return engine.New(ecfg, interpreter, native, native.InterpEntry()), nil
+	case TierTiered:
 		return nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, ErrTierUnavailable)
 	}
 	return nil, fmt.Errorf("terra: unknown tier %q", cfg.Tier)

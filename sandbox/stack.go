@@ -29,6 +29,10 @@ type Stack struct {
 // Size returns the usable size of the stack in bytes.
 func (s *Stack) Size() int { return len(s.mem) - GuardSize }
 
+// Bottom returns the lowest usable address of the stack, just above its
+// guard region.
+func (s *Stack) Bottom() uintptr { return addrOf(s.mem) + GuardSize }
+
 // StackPool hands out native stacks and takes them back for reuse. Stacks
 // are not cleared between users: generated code initializes every slot it
 // reads. It is safe for concurrent use.

@@ -128,12 +128,16 @@ type Assembler struct {
 	poolIx map[poolKey]Label
 	err    *Error
 	done   bool
-	g      *gasm // golang-asm context, created at the first GoAsm that misses the cache
+	full   []byte // the buffer with its capacity, while Bytes has clipped it
+	g      *gasm  // golang-asm context, created at the first GoAsm that misses the cache
 }
 
 // Reset empties the Assembler for the next function, keeping its storage.
 // Slices returned by Bytes and Relocs before are overwritten by what follows.
 func (a *Assembler) Reset() {
+	if a.full != nil {
+		a.buf, a.full = a.full, nil
+	}
 	a.buf = a.buf[:0]
 	a.labels = a.labels[:0]
 	a.fixups = a.fixups[:0]
@@ -178,6 +182,8 @@ func (a *Assembler) Relocs() []Reloc { return a.relocs }
 func (a *Assembler) finish() {
 	a.emitPool()
 	a.done = true
+	a.full = a.buf
+	a.buf = slices.Clip(a.buf)
 	for _, f := range a.fixups {
 		target, ok := a.bound(f.label)
 		if !ok {
@@ -218,13 +224,14 @@ func (a *Assembler) failAt(offset int, err error, format string, args ...any) {
 
 // room returns maxInst bytes of spare capacity at the end of the buffer;
 // the encoder writes an instruction there and then extends the buffer's
-// length over it (see commit).
-func (a *Assembler) room() []byte {
-	n := len(a.buf)
-	if cap(a.buf)-n < maxInst || a.done {
+// length over it (see commit). Once Bytes has returned, the buffer has no
+// spare capacity, so that room's one check also catches instructions
+// emitted after the end.
+func (a *Assembler) room() *[maxInst]byte {
+	if cap(a.buf)-len(a.buf) < maxInst {
 		a.grow()
 	}
-	return a.buf[n : n+maxInst]
+	return (*[maxInst]byte)(a.buf[len(a.buf):cap(a.buf)])
 }
 
 func (a *Assembler) grow() {
@@ -359,7 +366,7 @@ func (a *Assembler) Nop(n int) {
 	for n > 0 {
 		k := min(n, len(nops)-1)
 		b := a.room()
-		copy(b, nops[k])
+		copy(b[:], nops[k])
 		a.commit(k)
 		n -= k
 	}

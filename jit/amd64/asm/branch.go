@@ -99,7 +99,7 @@ func (a *Assembler) JmpR(r Reg) {
 }
 
 // JmpM jumps to the address stored at m.
-func (a *Assembler) JmpM(m Mem) { a.encM(0, opcode{op: 0xFF}, 4, m, 0, 0) }
+func (a *Assembler) JmpM(m Mem) { a.encM(0, opcode{op: 0xFF}, 4, &m, 0, 0) }
 
 // CallR calls the address in r.
 func (a *Assembler) CallR(r Reg) {
@@ -109,7 +109,7 @@ func (a *Assembler) CallR(r Reg) {
 }
 
 // CallM calls the address stored at m.
-func (a *Assembler) CallM(m Mem) { a.encM(0, opcode{op: 0xFF}, 2, m, 0, 0) }
+func (a *Assembler) CallM(m Mem) { a.encM(0, opcode{op: 0xFF}, 2, &m, 0, 0) }
 
 // JumpTableEntry emits 4 bytes of data: the offset of target minus the
 // offset of base, for a jump table that adds its entries to base's address
@@ -119,7 +119,7 @@ func (a *Assembler) JumpTableEntry(target, base Label) {
 		return
 	}
 	b := a.room()
-	binary.LittleEndian.PutUint32(b, 0)
+	binary.LittleEndian.PutUint32(b[:], 0)
 	a.fixups = append(a.fixups, fixup{at: int32(len(a.buf)), end: int32(base), label: target, kind: fixData32})
 	a.commit(4)
 }

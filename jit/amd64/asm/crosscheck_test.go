@@ -18,18 +18,18 @@ import (
 // operands are the operands of one instruction; a form uses the fields it
 // needs.
 type operands struct {
-	op     int   // the instruction within the form's family (Arith, Unary, ...)
-	w, w2  Width // operand width; w2 is the source width of MOVZX and MOVSX
-	r1, r2 Reg
-	x1, x2 XReg
-	m      Mem
-	imm    int64
-	cc     Cond
+	op         int   // the instruction within the form's family (Arith, Unary, ...)
+	w, w2      Width // operand width; w2 is the source width of MOVZX and MOVSX
+	r1, r2, r3 Reg
+	x1, x2     XReg
+	m          Mem
+	imm        int64
+	cc         Cond
 }
 
 func (o operands) String() string {
-	return fmt.Sprintf("op=%d w=%v w2=%v r=%v,%v x=%v,%v m=%v imm=%#x cc=%v",
-		o.op, o.w, o.w2, o.r1, o.r2, o.x1, o.x2, o.m, o.imm, o.cc)
+	return fmt.Sprintf("op=%d w=%v w2=%v r=%v,%v,%v x=%v,%v m=%v imm=%#x cc=%v",
+		o.op, o.w, o.w2, o.r1, o.r2, o.r3, o.x1, o.x2, o.m, o.imm, o.cc)
 }
 
 // Immediate classes: which values a form accepts, and the edge values to
@@ -67,7 +67,7 @@ type form struct {
 	ops    []int   // values of op; nil for a single instruction
 	widths []Width // values of w; nil for none
 	w2s    []Width // values of w2; nil for none
-	gp, xr int     // how many of r1, r2 and of x1, x2 the form uses
+	gp, xr int     // how many of r1, r2, r3 and of x1, x2 the form uses
 	mem    bool
 	imm    int
 	cond   bool
@@ -449,6 +449,17 @@ var forms = []form{
 		emit: func(a *Assembler, o operands) { a.RX(XOp(o.op), o.w, o.r1, o.x1) },
 		ref: simple(func(o operands) (string, []obj.Addr) {
 			return byW(rxNames[XOp(o.op)], o.w), ops(gx(o.x1), GoReg(o.r1))
+		})},
+	{name: "VexRRR", ops: []int{int(ANDN), int(BZHI), int(SHLX), int(SHRX), int(SARX)}, widths: widths3264, gp: 3,
+		emit: func(a *Assembler, o operands) { a.VexRRR(VexOp(o.op), o.w, o.r1, o.r2, o.r3) },
+		ref: simple(func(o operands) (string, []obj.Addr) {
+			// Go writes the Intel operands in reverse.
+			return VexOp(o.op).String() + sfx(o.w), ops(GoReg(o.r3), GoReg(o.r2), GoReg(o.r1))
+		})},
+	{name: "VexRRI", ops: []int{int(RORX)}, widths: widths3264, gp: 2, imm: immU8,
+		emit: func(a *Assembler, o operands) { a.VexRRI(VexOp(o.op), o.w, o.r1, o.r2, uint8(o.imm)) },
+		ref: simple(func(o operands) (string, []obj.Addr) {
+			return VexOp(o.op).String() + sfx(o.w), ops(gi(o.imm), GoReg(o.r2), GoReg(o.r1))
 		})},
 }
 

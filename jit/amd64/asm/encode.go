@@ -63,15 +63,24 @@ func extFlags(w Width) eflags { return sizeFlags(w) &^ eRegByte }
 // register operand.
 func memFlags(w Width) eflags { return sizeFlags(w) &^ (eRegByte | eRMByte) }
 
+// escapes holds each opcode map's escape bytes, little-endian, with their
+// count in the top byte.
+var escapes = [4]uint32{
+	map1:    0,
+	map0F:   1<<24 | 0x0F,
+	map0F38: 2<<24 | 0x380F,
+	map0F3A: 2<<24 | 0x3A0F,
+}
+
 // head writes the prefixes, REX and opcode bytes and returns the next index.
 // rex holds the R, X and B bits; W and the byte-register REX come from f and
 // the register numbers reg and rm (use 0 for operands that are not byte
 // registers).
-func head(b []byte, f eflags, o opcode, rex byte, reg, rm uint8) int {
+func head(b *[maxInst]byte, f eflags, o opcode, rex byte, reg, rm uint8) int {
 	i := 0
 	if f&e66 != 0 {
-		b[i] = 0x66
-		i++
+		b[0] = 0x66
+		i = 1
 	}
 	if o.pfx != 0 {
 		b[i] = o.pfx
@@ -87,23 +96,16 @@ func head(b []byte, f eflags, o opcode, rex byte, reg, rm uint8) int {
 		b[i] = 0x40 | rex
 		i++
 	}
-	switch o.esc {
-	case map0F:
-		b[i] = 0x0F
-		i++
-	case map0F38:
-		b[i], b[i+1] = 0x0F, 0x38
-		i += 2
-	case map0F3A:
-		b[i], b[i+1] = 0x0F, 0x3A
-		i += 2
-	}
-	b[i] = o.op
-	return i + 1
+	// The escape and the opcode in one store: at most 3 of the 4 bytes
+	// written belong to the instruction, the rest is overwritten next.
+	e := escapes[o.esc&3]
+	n := int(e >> 24)
+	binary.LittleEndian.PutUint32(b[i:i+4], e&0xFFFF|uint32(o.op)<<(8*n))
+	return i + n + 1
 }
 
 // putImm writes the n low bytes of v at b[i:] and returns the next index.
-func putImm(b []byte, i int, v int64, n uint8) int {
+func putImm(b *[maxInst]byte, i int, v int64, n uint8) int {
 	switch n {
 	case 1:
 		b[i] = byte(v)
@@ -140,8 +142,11 @@ func (a *Assembler) encO(f eflags, o opcode, r uint8, imm int64, immLen uint8) {
 }
 
 // encM encodes a memory form: ModRM.reg = reg, ModRM.rm and SIB address m,
-// then an immediate of immLen bytes.
-func (a *Assembler) encM(f eflags, o opcode, reg uint8, m Mem, imm int64, immLen uint8) {
+// then an immediate of immLen bytes. m is a pointer, and its fields are read
+// one by one, because the operand does not fit in registers alongside the
+// others: passed or copied by value, it was stored byte by byte and loaded
+// back as a word, a store-forwarding stall that took most of MovRM's time.
+func (a *Assembler) encM(f eflags, o opcode, reg uint8, m *Mem, imm int64, immLen uint8) {
 	if !a.checkMem(m) {
 		return
 	}
@@ -218,7 +223,15 @@ func scaleBits(s uint8) uint8 {
 }
 
 // checkMem reports whether m can be encoded, recording an error if not.
-func (a *Assembler) checkMem(m Mem) bool {
+func (a *Assembler) checkMem(m *Mem) bool {
+	if m.rip == 0 && m.Index == NoReg && m.Base <= R15 {
+		return true // the common case, inlined
+	}
+	return a.checkIndexMem(m)
+}
+
+// checkIndexMem is checkMem for operands with an index or a label.
+func (a *Assembler) checkIndexMem(m *Mem) bool {
 	switch {
 	case m.rip != 0:
 		if m.Base != NoReg || m.Index != NoReg || m.Disp != 0 {
@@ -227,18 +240,18 @@ func (a *Assembler) checkMem(m Mem) bool {
 		}
 		return a.checkLabel(m.rip)
 	case m.Base != NoReg && !m.Base.valid():
-		a.fail(ErrOperand, "memory operand %v: invalid base", m)
+		a.fail(ErrOperand, "memory operand %v: invalid base", *m)
 		return false
 	case m.Index == NoReg:
 		return true
 	case !m.Index.valid() || m.Index == RSP:
-		a.fail(ErrOperand, "memory operand %v: invalid index", m)
+		a.fail(ErrOperand, "memory operand %v: invalid index", *m)
 		return false
 	}
 	switch m.Scale {
 	case 0, 1, 2, 4, 8:
 		return true
 	}
-	a.fail(ErrOperand, "memory operand %v: scale %d", m, m.Scale)
+	a.fail(ErrOperand, "memory operand %v: scale %d", *m, m.Scale)
 	return false
 }

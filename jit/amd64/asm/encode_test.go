@@ -80,12 +80,15 @@ func enumerate(f *form, ax axes, fn func(operands)) {
 	if len(w2s) == 0 {
 		w2s = []Width{0}
 	}
-	r1s, r2s := []Reg{NoReg}, []Reg{NoReg}
+	r1s, r2s, r3s := []Reg{NoReg}, []Reg{NoReg}, []Reg{NoReg}
 	if f.gp >= 1 {
 		r1s = ax.regs
 	}
 	if f.gp >= 2 {
 		r2s = ax.regs
+	}
+	if f.gp >= 3 {
+		r3s = ax.regs
 	}
 	x1s, x2s := []XReg{0}, []XReg{0}
 	if f.xr >= 1 {
@@ -115,14 +118,16 @@ func enumerate(f *form, ax axes, fn func(operands)) {
 			for _, w2 := range w2s {
 				for _, r1 := range r1s {
 					for _, r2 := range r2s {
-						for _, x1 := range x1s {
-							for _, x2 := range x2s {
-								for _, m := range ms {
-									for _, imm := range imms {
-										for _, cc := range conds {
-											o := operands{op: op, w: w, w2: w2, r1: r1, r2: r2, x1: x1, x2: x2, m: m, imm: imm, cc: cc}
-											if f.skip == nil || !f.skip(o) {
-												fn(o)
+						for _, r3 := range r3s {
+							for _, x1 := range x1s {
+								for _, x2 := range x2s {
+									for _, m := range ms {
+										for _, imm := range imms {
+											for _, cc := range conds {
+												o := operands{op: op, w: w, w2: w2, r1: r1, r2: r2, r3: r3, x1: x1, x2: x2, m: m, imm: imm, cc: cc}
+												if f.skip == nil || !f.skip(o) {
+													fn(o)
+												}
 											}
 										}
 									}

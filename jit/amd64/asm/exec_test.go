@@ -140,6 +140,19 @@ func TestExecute(t *testing.T) {
 	a.MovMR(W64, res, RAX)
 	a.Ret()
 
+	// bmi(x, y) = ^(x << y) & x, 64-bit, with SHLX and ANDN when the
+	// processor has BMI1 and BMI2.
+	bmi := cpu.X86.HasBMI1 && cpu.X86.HasBMI2
+	if bmi {
+		fn("bmi")
+		a.MovRM(W64, R8, arg(0))
+		a.MovRM(W64, R11, arg(1))
+		a.VexRRR(SHLX, W64, R10, R8, R11)
+		a.VexRRR(ANDN, W64, R10, R10, R8)
+		a.MovMR(W64, res, R10)
+		a.Ret()
+	}
+
 	code, err := a.Bytes()
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +213,16 @@ func TestExecute(t *testing.T) {
 		}
 		if got := call("cmp", uint64(uint32(x)), uint64(uint32(y))); got != want {
 			t.Errorf("cmp(%d, %d) = %#x, want %#x", x, y, got, want)
+		}
+	}
+	for _, xy := range [][2]uint64{{0xFF, 4}, {0xF0F0, 1}, {1, 63}, {^uint64(0), 65}} {
+		if !bmi {
+			t.Log("no BMI1 and BMI2: SHLX and ANDN not executed")
+			break
+		}
+		x, y := xy[0], xy[1]
+		if got, want := call("bmi", x, y), ^(x<<(y&63))&x; got != want {
+			t.Errorf("bmi(%#x, %d) = %#x, want %#x", x, y, got, want)
 		}
 	}
 	for _, x := range []float64{0, 2, 10, 12345.678} {

@@ -109,6 +109,9 @@ func fuzzOperands(data []byte) (*form, operands, bool) {
 	if f.gp >= 2 {
 		o.r2 = allRegs[pick(16)]
 	}
+	if f.gp >= 3 {
+		o.r3 = allRegs[pick(16)]
+	}
 	if f.xr >= 1 {
 		o.x1 = allXRegs[pick(16)]
 	}
@@ -166,7 +169,7 @@ func FuzzAnyOperands(f *testing.F) {
 		}
 		o := operands{
 			op: int(in.byte()), w: Width(in.byte() % 10), w2: Width(in.byte() % 10),
-			r1: Reg(in.byte() % 20), r2: Reg(in.byte() % 20),
+			r1: Reg(in.byte() % 20), r2: Reg(in.byte() % 20), r3: Reg(in.byte() % 20),
 			x1: XReg(in.byte() % 20), x2: XReg(in.byte() % 20),
 			cc: Cond(in.byte() % 20), imm: int64(in.u64()),
 		}

@@ -144,20 +144,13 @@ func needsReloc(rs []obj.Reloc) bool {
 }
 
 // gasmKey identifies an instruction whose encoding depends on nothing but
-// its operands' scalar fields, so that it can be cached across Assemblers.
-type gasmKey struct {
-	as  obj.As
-	n   uint8
-	ops [4]gasmOperand
-}
+// its operands' scalar fields, so that it can be cached across Assemblers:
+// the opcode and operand count, then two words per operand. An array of
+// words has no padding, which lets the map hash it as plain memory (a struct
+// with padding is hashed field by field, several times slower).
+type gasmKey [1 + 2*gasmKeyOps]uint64
 
-type gasmOperand struct {
-	reg, index, scale int16
-	typ               obj.AddrType
-	name              obj.AddrName
-	class             int8
-	offset            int64
-}
+const gasmKeyOps = 4
 
 // gasmCacheMax bounds the cache so that a compiler that escapes with ever
 // different immediates or displacements cannot grow it without limit.
@@ -172,15 +165,19 @@ var (
 // encoding may depend on more than the key holds (symbols, branches,
 // constants carried in Val, more operands than the key has room for).
 func cacheKey(as obj.As, ops []obj.Addr) (gasmKey, bool) {
-	k := gasmKey{as: as, n: uint8(len(ops))}
-	if len(ops) > len(k.ops) {
+	var k gasmKey
+	if len(ops) > gasmKeyOps {
 		return k, false
 	}
+	k[0] = uint64(uint16(as)) | uint64(len(ops))<<16
 	for i, o := range ops {
 		if o.Sym != nil || o.Val != nil || o.Name != obj.NAME_NONE || o.Type == obj.TYPE_BRANCH {
 			return k, false
 		}
-		k.ops[i] = gasmOperand{o.Reg, o.Index, o.Scale, o.Type, o.Name, o.Class, o.Offset}
+		// Name is NAME_NONE, as checked above.
+		k[1+2*i] = uint64(uint16(o.Reg)) | uint64(uint16(o.Index))<<16 | uint64(uint16(o.Scale))<<32 |
+			uint64(uint8(o.Type))<<48 | uint64(uint8(o.Class))<<56
+		k[2+2*i] = uint64(o.Offset)
 	}
 	return k, true
 }
@@ -231,7 +228,7 @@ func (a *Assembler) GoAsm(as obj.As, ops ...obj.Addr) {
 		return
 	}
 	b := a.room()
-	a.commit(copy(b, code))
+	a.commit(copy(b[:], code))
 }
 
 // GoReg returns the golang-asm operand for r.

@@ -1,9 +1,6 @@
 package asm
 
-import (
-	"fmt"
-	"math"
-)
+import "math"
 
 // General-purpose instructions. Method names spell the operand kinds in
 // Intel order, destination first: R a register, M memory, I an immediate.
@@ -19,23 +16,25 @@ const (
 	w32or4 widths = 1<<W32 | 1<<W64
 )
 
-func (s widths) has(w Width) bool { return w < 16 && s>>w&1 != 0 }
+func (s widths) has(w Width) bool { return s>>w&1 != 0 } // 0 for w >= 16
 
 // gp reports whether w is in ws and r1 and r2 are registers, recording an
 // error otherwise. Forms with one register pass it twice.
 func (a *Assembler) gp(name string, w Width, ws widths, r1, r2 Reg) bool {
-	if ws.has(w) && r1.valid() && r2.valid() {
-		return true
-	}
+	return ws.has(w) && (r1-1)|(r2-1) < 16 || a.badGP(name, w, r1, r2)
+}
+
+// badGP is the error path of gp, apart so that gp inlines.
+func (a *Assembler) badGP(name string, w Width, r1, r2 Reg) bool {
 	a.fail(ErrOperand, "%s %v %v, %v", name, w, r1, r2)
 	return false
 }
 
-// known reports whether op, an instruction of one of the families (Arith,
-// Unary, ...), is defined, recording an error if not.
-func (a *Assembler) known(ok bool, op fmt.Stringer) bool {
+// known reports whether op, an instruction of the family (Arith, Unary,
+// ...), is defined, recording an error if not.
+func (a *Assembler) known(ok bool, family string, op uint8) bool {
 	if !ok {
-		a.fail(ErrOperand, "%T(%v): no such instruction", op, op)
+		a.fail(ErrOperand, "%s(%d): no such instruction", family, op)
 	}
 	return ok
 }
@@ -101,7 +100,7 @@ func byteOp(w Width, b byte) opcode {
 
 // ArithRR emits op dst, src (for CMP: flags of dst - src).
 func (a *Assembler) ArithRR(op Arith, w Width, dst, src Reg) {
-	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, dst, src) {
+	if !a.known(op.valid(), "Arith", uint8(op)) || !a.gp(op.String(), w, wAny, dst, src) {
 		return
 	}
 	a.encRR(sizeFlags(w), byteOp(w, byte(op)<<3), src.num(), dst.num(), 0, 0)
@@ -109,18 +108,18 @@ func (a *Assembler) ArithRR(op Arith, w Width, dst, src Reg) {
 
 // ArithRM emits op dst, [src].
 func (a *Assembler) ArithRM(op Arith, w Width, dst Reg, src Mem) {
-	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, dst, dst) {
+	if !a.known(op.valid(), "Arith", uint8(op)) || !a.gp(op.String(), w, wAny, dst, dst) {
 		return
 	}
-	a.encM(sizeFlags(w), byteOp(w, byte(op)<<3|2), dst.num(), src, 0, 0)
+	a.encM(sizeFlags(w), byteOp(w, byte(op)<<3|2), dst.num(), &src, 0, 0)
 }
 
 // ArithMR emits op [dst], src.
 func (a *Assembler) ArithMR(op Arith, w Width, dst Mem, src Reg) {
-	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, src, src) {
+	if !a.known(op.valid(), "Arith", uint8(op)) || !a.gp(op.String(), w, wAny, src, src) {
 		return
 	}
-	a.encM(sizeFlags(w), byteOp(w, byte(op)<<3), src.num(), dst, 0, 0)
+	a.encM(sizeFlags(w), byteOp(w, byte(op)<<3), src.num(), &dst, 0, 0)
 }
 
 // ArithRI emits op dst, imm with the shortest immediate: imm8 when the
@@ -129,7 +128,7 @@ func (a *Assembler) ArithMR(op Arith, w Width, dst Mem, src Reg) {
 // signed or unsigned; at W64 it is sign-extended.
 func (a *Assembler) ArithRI(op Arith, w Width, dst Reg, imm int32) {
 	v := int64(imm)
-	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, dst, dst) || !a.immOK(op.String(), w, v) {
+	if !a.known(op.valid(), "Arith", uint8(op)) || !a.gp(op.String(), w, wAny, dst, dst) || !a.immOK(op.String(), w, v) {
 		return
 	}
 	v = truncImm(v, w)
@@ -151,18 +150,18 @@ func (a *Assembler) ArithRI(op Arith, w Width, dst Reg, imm int32) {
 // ArithMI emits op [dst], imm, with the immediate rules of ArithRI.
 func (a *Assembler) ArithMI(op Arith, w Width, dst Mem, imm int32) {
 	v := int64(imm)
-	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, RAX, RAX) || !a.immOK(op.String(), w, v) {
+	if !a.known(op.valid(), "Arith", uint8(op)) || !a.gp(op.String(), w, wAny, RAX, RAX) || !a.immOK(op.String(), w, v) {
 		return
 	}
 	v = truncImm(v, w)
 	f := memFlags(w)
 	switch {
 	case w == W8:
-		a.encM(f, opcode{op: 0x80}, byte(op), dst, v, 1)
+		a.encM(f, opcode{op: 0x80}, byte(op), &dst, v, 1)
 	case fitsInt8(v):
-		a.encM(f, opcode{op: 0x83}, byte(op), dst, v, 1)
+		a.encM(f, opcode{op: 0x83}, byte(op), &dst, v, 1)
 	default:
-		a.encM(f, opcode{op: 0x81}, byte(op), dst, v, immLen(w))
+		a.encM(f, opcode{op: 0x81}, byte(op), &dst, v, immLen(w))
 	}
 }
 
@@ -211,7 +210,7 @@ func (op Unary) String() string { return opName(unaryNames[:], int(op)) }
 
 // UnaryR emits op r.
 func (a *Assembler) UnaryR(op Unary, w Width, r Reg) {
-	if !a.known(int(op) < len(unaryOps), op) || !a.gp(op.String(), w, wAny, r, r) {
+	if !a.known(int(op) < len(unaryOps), "Unary", uint8(op)) || !a.gp(op.String(), w, wAny, r, r) {
 		return
 	}
 	u := unaryOps[op]
@@ -220,11 +219,11 @@ func (a *Assembler) UnaryR(op Unary, w Width, r Reg) {
 
 // UnaryM emits op [m].
 func (a *Assembler) UnaryM(op Unary, w Width, m Mem) {
-	if !a.known(int(op) < len(unaryOps), op) || !a.gp(op.String(), w, wAny, RAX, RAX) {
+	if !a.known(int(op) < len(unaryOps), "Unary", uint8(op)) || !a.gp(op.String(), w, wAny, RAX, RAX) {
 		return
 	}
 	u := unaryOps[op]
-	a.encM(memFlags(w), byteOp(w, u.op-1), u.ext, m, 0, 0)
+	a.encM(memFlags(w), byteOp(w, u.op-1), u.ext, &m, 0, 0)
 }
 
 // Shift is a shift or rotate; its value is the ModRM.reg extension of the
@@ -250,7 +249,7 @@ func (op Shift) valid() bool { return op < 8 && op != 6 }
 
 // ShiftRCL emits op r, CL.
 func (a *Assembler) ShiftRCL(op Shift, w Width, r Reg) {
-	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, r, r) {
+	if !a.known(op.valid(), "Shift", uint8(op)) || !a.gp(op.String(), w, wAny, r, r) {
 		return
 	}
 	a.encRR(extFlags(w), byteOp(w, 0xD2), byte(op), r.num(), 0, 0)
@@ -259,7 +258,7 @@ func (a *Assembler) ShiftRCL(op Shift, w Width, r Reg) {
 // ShiftRI emits op r, n; a count of 1 takes the form without immediate. The
 // processor masks n to 5 bits (6 at W64).
 func (a *Assembler) ShiftRI(op Shift, w Width, r Reg, n uint8) {
-	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, r, r) {
+	if !a.known(op.valid(), "Shift", uint8(op)) || !a.gp(op.String(), w, wAny, r, r) {
 		return
 	}
 	if n == 1 {
@@ -271,23 +270,23 @@ func (a *Assembler) ShiftRI(op Shift, w Width, r Reg, n uint8) {
 
 // ShiftMCL emits op [m], CL.
 func (a *Assembler) ShiftMCL(op Shift, w Width, m Mem) {
-	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, RAX, RAX) {
+	if !a.known(op.valid(), "Shift", uint8(op)) || !a.gp(op.String(), w, wAny, RAX, RAX) {
 		return
 	}
-	a.encM(memFlags(w), byteOp(w, 0xD2), byte(op), m, 0, 0)
+	a.encM(memFlags(w), byteOp(w, 0xD2), byte(op), &m, 0, 0)
 }
 
 // ShiftMI emits op [m], n, as ShiftRI does.
 func (a *Assembler) ShiftMI(op Shift, w Width, m Mem, n uint8) {
-	if !a.known(op.valid(), op) || !a.gp(op.String(), w, wAny, RAX, RAX) {
+	if !a.known(op.valid(), "Shift", uint8(op)) || !a.gp(op.String(), w, wAny, RAX, RAX) {
 		return
 	}
 	f := memFlags(w)
 	if n == 1 {
-		a.encM(f, byteOp(w, 0xD0), byte(op), m, 0, 0)
+		a.encM(f, byteOp(w, 0xD0), byte(op), &m, 0, 0)
 		return
 	}
-	a.encM(f, byteOp(w, 0xC0), byte(op), m, int64(n), 1)
+	a.encM(f, byteOp(w, 0xC0), byte(op), &m, int64(n), 1)
 }
 
 // MovRR emits mov dst, src.
@@ -300,14 +299,14 @@ func (a *Assembler) MovRR(w Width, dst, src Reg) {
 // MovRM emits mov dst, [src]: a load.
 func (a *Assembler) MovRM(w Width, dst Reg, src Mem) {
 	if a.gp("MOV", w, wAny, dst, dst) {
-		a.encM(sizeFlags(w), byteOp(w, 0x8A), dst.num(), src, 0, 0)
+		a.encM(sizeFlags(w), byteOp(w, 0x8A), dst.num(), &src, 0, 0)
 	}
 }
 
 // MovMR emits mov [dst], src: a store.
 func (a *Assembler) MovMR(w Width, dst Mem, src Reg) {
 	if a.gp("MOV", w, wAny, src, src) {
-		a.encM(sizeFlags(w), byteOp(w, 0x88), src.num(), dst, 0, 0)
+		a.encM(sizeFlags(w), byteOp(w, 0x88), src.num(), &dst, 0, 0)
 	}
 }
 
@@ -316,7 +315,7 @@ func (a *Assembler) MovMR(w Width, dst Mem, src Reg) {
 // unsigned.
 func (a *Assembler) MovMI(w Width, dst Mem, imm int32) {
 	if a.gp("MOV", w, wAny, RAX, RAX) && a.immOK("MOV", w, int64(imm)) {
-		a.encM(memFlags(w), byteOp(w, 0xC6), 0, dst, int64(imm), immLen(w))
+		a.encM(memFlags(w), byteOp(w, 0xC6), 0, &dst, int64(imm), immLen(w))
 	}
 }
 
@@ -402,7 +401,7 @@ func (a *Assembler) MovzxRR(dstW, srcW Width, dst, src Reg) {
 func (a *Assembler) MovzxRM(dstW, srcW Width, dst Reg, src Mem) {
 	if a.extends("MOVZX", dstW, srcW, dst, dst) {
 		f, o := zxOp(dstW, srcW)
-		a.encM(f&^eRMByte, o, dst.num(), src, 0, 0)
+		a.encM(f&^eRMByte, o, dst.num(), &src, 0, 0)
 	}
 }
 
@@ -419,14 +418,14 @@ func (a *Assembler) MovsxRR(dstW, srcW Width, dst, src Reg) {
 func (a *Assembler) MovsxRM(dstW, srcW Width, dst Reg, src Mem) {
 	if a.extends("MOVSX", dstW, srcW, dst, dst) {
 		f, o := sxOp(dstW, srcW)
-		a.encM(f&^eRMByte, o, dst.num(), src, 0, 0)
+		a.encM(f&^eRMByte, o, dst.num(), &src, 0, 0)
 	}
 }
 
 // Lea emits lea dst, [m].
 func (a *Assembler) Lea(w Width, dst Reg, m Mem) {
 	if a.gp("LEA", w, wNot8, dst, dst) {
-		a.encM(sizeFlags(w), opcode{op: 0x8D}, dst.num(), m, 0, 0)
+		a.encM(sizeFlags(w), opcode{op: 0x8D}, dst.num(), &m, 0, 0)
 	}
 }
 
@@ -440,7 +439,7 @@ func (a *Assembler) TestRR(w Width, r1, r2 Reg) {
 // TestMR emits test [m], r.
 func (a *Assembler) TestMR(w Width, m Mem, r Reg) {
 	if a.gp("TEST", w, wAny, r, r) {
-		a.encM(sizeFlags(w), byteOp(w, 0x84), r.num(), m, 0, 0)
+		a.encM(sizeFlags(w), byteOp(w, 0x84), r.num(), &m, 0, 0)
 	}
 }
 
@@ -460,7 +459,7 @@ func (a *Assembler) TestRI(w Width, r Reg, imm int32) {
 // TestMI emits test [m], imm.
 func (a *Assembler) TestMI(w Width, m Mem, imm int32) {
 	if a.gp("TEST", w, wAny, RAX, RAX) && a.immOK("TEST", w, int64(imm)) {
-		a.encM(memFlags(w), byteOp(w, 0xF6), 0, m, int64(imm), immLen(w))
+		a.encM(memFlags(w), byteOp(w, 0xF6), 0, &m, int64(imm), immLen(w))
 	}
 }
 
@@ -486,7 +485,7 @@ func (a *Assembler) XchgRR(w Width, r1, r2 Reg) {
 // XchgMR exchanges [m] and r; the processor makes it atomic (implicit LOCK).
 func (a *Assembler) XchgMR(w Width, m Mem, r Reg) {
 	if a.gp("XCHG", w, wAny, r, r) {
-		a.encM(sizeFlags(w), byteOp(w, 0x86), r.num(), m, 0, 0)
+		a.encM(sizeFlags(w), byteOp(w, 0x86), r.num(), &m, 0, 0)
 	}
 }
 
@@ -500,7 +499,7 @@ func (a *Assembler) ImulRR(w Width, dst, src Reg) {
 // ImulRM emits imul dst, [src].
 func (a *Assembler) ImulRM(w Width, dst Reg, src Mem) {
 	if a.gp("IMUL", w, wNot8, dst, dst) {
-		a.encM(sizeFlags(w), opcode{esc: map0F, op: 0xAF}, dst.num(), src, 0, 0)
+		a.encM(sizeFlags(w), opcode{esc: map0F, op: 0xAF}, dst.num(), &src, 0, 0)
 	}
 }
 
@@ -527,7 +526,7 @@ func (a *Assembler) ImulRMI(w Width, dst Reg, src Mem, imm int32) {
 	if a.gp("IMUL", w, wNot8, dst, dst) && a.immOK("IMUL", w, int64(imm)) {
 		v := truncImm(int64(imm), w)
 		o, n := imul3(w, v)
-		a.encM(sizeFlags(w), o, dst.num(), src, v, n)
+		a.encM(sizeFlags(w), o, dst.num(), &src, v, n)
 	}
 }
 
@@ -560,15 +559,15 @@ func (op BitOp) String() string { return opName(bitNames[:], int(op)) }
 
 // BitRR emits op dst, src.
 func (a *Assembler) BitRR(op BitOp, w Width, dst, src Reg) {
-	if a.known(int(op) < len(bitOps), op) && a.gp(op.String(), w, wNot8, dst, src) {
+	if a.known(int(op) < len(bitOps), "BitOp", uint8(op)) && a.gp(op.String(), w, wNot8, dst, src) {
 		a.encRR(sizeFlags(w), bitOps[op], dst.num(), src.num(), 0, 0)
 	}
 }
 
 // BitRM emits op dst, [src].
 func (a *Assembler) BitRM(op BitOp, w Width, dst Reg, src Mem) {
-	if a.known(int(op) < len(bitOps), op) && a.gp(op.String(), w, wNot8, dst, dst) {
-		a.encM(sizeFlags(w), bitOps[op], dst.num(), src, 0, 0)
+	if a.known(int(op) < len(bitOps), "BitOp", uint8(op)) && a.gp(op.String(), w, wNot8, dst, dst) {
+		a.encM(sizeFlags(w), bitOps[op], dst.num(), &src, 0, 0)
 	}
 }
 
@@ -584,7 +583,7 @@ func (a *Assembler) CmovRR(c Cond, w Width, dst, src Reg) {
 // the condition.
 func (a *Assembler) CmovRM(c Cond, w Width, dst Reg, src Mem) {
 	if a.cond(c) && a.gp("CMOV", w, wNot8, dst, dst) {
-		a.encM(sizeFlags(w), opcode{esc: map0F, op: 0x40 | byte(c)}, dst.num(), src, 0, 0)
+		a.encM(sizeFlags(w), opcode{esc: map0F, op: 0x40 | byte(c)}, dst.num(), &src, 0, 0)
 	}
 }
 
@@ -599,7 +598,7 @@ func (a *Assembler) Setcc(c Cond, dst Reg) {
 // SetccM stores 1 or 0 in the byte at m.
 func (a *Assembler) SetccM(c Cond, m Mem) {
 	if a.cond(c) {
-		a.encM(0, opcode{esc: map0F, op: 0x90 | byte(c)}, 0, m, 0, 0)
+		a.encM(0, opcode{esc: map0F, op: 0x90 | byte(c)}, 0, &m, 0, 0)
 	}
 }
 

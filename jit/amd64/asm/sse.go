@@ -176,14 +176,14 @@ func (a *Assembler) XX(op XOp, dst, src XReg) {
 // XM emits op dst, [src]: a load for the moves.
 func (a *Assembler) XM(op XOp, dst XReg, src Mem) {
 	if o, ok := a.form(op, formOp, false, dst, dst); ok {
-		a.encM(0, o, uint8(dst), src, 0, 0)
+		a.encM(0, o, uint8(dst), &src, 0, 0)
 	}
 }
 
 // MX emits op [dst], src: the stores MOVSS, MOVSD, MOVAPS, MOVUPS, MOVQ.
 func (a *Assembler) MX(op XOp, dst Mem, src XReg) {
 	if o, ok := a.form(op, formSt, false, src, src); ok {
-		a.encM(0, o, uint8(src), dst, 0, 0)
+		a.encM(0, o, uint8(src), &dst, 0, 0)
 	}
 }
 
@@ -198,7 +198,7 @@ func (a *Assembler) XXI(op XOp, dst, src XReg, imm uint8) {
 // XMI emits op dst, [src], imm.
 func (a *Assembler) XMI(op XOp, dst XReg, src Mem, imm uint8) {
 	if o, ok := a.form(op, formOp, true, dst, dst); ok && a.xImm(op, imm) {
-		a.encM(0, o, uint8(dst), src, int64(imm), 1)
+		a.encM(0, o, uint8(dst), &src, int64(imm), 1)
 	}
 }
 

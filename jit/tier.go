@@ -1,0 +1,263 @@
+// Package jit compiles WebAssembly to machine code: a single-pass front end
+// shared by the backends (jit/amd64), the code of compiled modules, and the
+// Tier that runs it within the engine, exiting to Go for host functions,
+// functions the interpreter runs, and rare instructions.
+package jit
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/terra-runtime/terra/internal/store"
+	"github.com/terra-runtime/terra/sandbox"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// Tier runs compiled code: an engine.Tier. It is safe for concurrent use.
+type Tier struct {
+	arch  Arch
+	stubs *stubs
+	// stacks holds the native stacks calls run on.
+	stacks *sandbox.StackPool
+	// modules lists the loaded modules by address, for stack traces.
+	modules atomic.Pointer[[]*Module]
+	mu      sync.Mutex
+	stats   Stats
+}
+
+// Stats sums what a tier compiled.
+type Stats struct {
+	// Functions compiled, and left on the interpreter (they use SIMD).
+	Compiled, Interpreted int
+	// BodyBytes is the size of the compiled functions' WebAssembly bodies;
+	// CodeBytes of the machine code made of them.
+	BodyBytes, CodeBytes int
+	// Time spent compiling.
+	Time time.Duration
+}
+
+// StackSize is the usable size of the native stacks calls run on: deep
+// enough for the recursion of Go's standard library under wasip1 (more than
+// 2,000 frames), committed only as far as code reaches.
+const StackSize = 16 << 20
+
+// stackMargin keeps the last bytes of a native stack for the stubs: a
+// function's frame must end above Bottom()+stackMargin.
+const stackMargin = 16 << 10
+
+// stubs is the process's copy of the shared stubs.
+type stubs struct {
+	code                     *sandbox.Code
+	entry, callOut, stubsEnd uintptr
+	callOutEnd               uintptr
+}
+
+var (
+	sharedStubs    *stubs
+	sharedStubsErr error
+	stubsOnce      sync.Once
+)
+
+// loadStubs loads the architecture's stubs once per process and makes the
+// call-out stub every host function's entry.
+func loadStubs(arch Arch) (*stubs, error) {
+	stubsOnce.Do(func() {
+		code, entry, callOut, callOutEnd, err := arch.Stubs()
+		if err != nil {
+			sharedStubsErr = fmt.Errorf("jit: assemble stubs: %w", err)
+			return
+		}
+		loaded, err := sandbox.LoadCode(code)
+		if err != nil {
+			sharedStubsErr = fmt.Errorf("jit: load stubs: %w", err)
+			return
+		}
+		base := loaded.Addr()
+		sharedStubs = &stubs{
+			code:       loaded,
+			entry:      base + uintptr(entry),
+			callOut:    base + uintptr(callOut),
+			callOutEnd: base + uintptr(callOutEnd),
+			stubsEnd:   base + uintptr(len(code)),
+		}
+		store.HostEntry = sharedStubs.callOut
+	})
+	return sharedStubs, sharedStubsErr
+}
+
+// ErrUnavailable reports a platform without native code.
+var ErrUnavailable = errors.New("jit: native code is not supported on this platform")
+
+// NewTier returns a tier that compiles for arch.
+func NewTier(arch Arch) (*Tier, error) {
+	if !sandbox.Native {
+		return nil, ErrUnavailable
+	}
+	s, err := loadStubs(arch)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tier{arch: arch, stubs: s, stacks: sandbox.NewStackPool(StackSize, 0)}
+	t.modules.Store(new([]*Module))
+	return t, nil
+}
+
+// InterpEntry returns the entry word of functions the interpreter runs.
+func (t *Tier) InterpEntry() uintptr { return t.stubs.callOut }
+
+// Stats returns what the tier compiled so far.
+func (t *Tier) Stats() Stats {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.stats
+}
+
+// Module is a module's machine code.
+type Module struct {
+	tier   *Tier
+	module *wasm.Module
+	code   *sandbox.Code
+	lo, hi uintptr
+	funcs  []compiledFunc // by start address
+}
+
+// compiledFunc is one function in a Module.
+type compiledFunc struct {
+	start, end uintptr
+	index      uint32 // in the module's function index space
+	sites      []Site
+}
+
+// Close releases the machine code once no call runs it.
+func (m *Module) Close() error {
+	m.tier.unregister(m)
+	return m.code.Close()
+}
+
+// Compile implements engine.Tier: it compiles every function it can and
+// switches their entries to the machine code.
+func (t *Tier) Compile(code *store.Code) error {
+	start := time.Now()
+	m := code.Module
+	c := NewCompiler(t.arch.NewBackend())
+	type body struct {
+		index uint32
+		text  []byte
+		sites []Site
+	}
+	var bodies []body
+	var stats Stats
+	for i := range m.Code {
+		text, sites, err := c.Compile(m, i)
+		switch {
+		case errors.Is(err, ErrUnsupported):
+			stats.Interpreted++
+			continue
+		case err != nil:
+			return fmt.Errorf("jit: func %d: %w", m.NumImportedFuncs+uint32(i), err)
+		}
+		stats.Compiled++
+		stats.BodyBytes += len(m.Code[i].Body)
+		bodies = append(bodies, body{index: uint32(i), text: slices.Clone(text), sites: slices.Clone(sites)})
+	}
+	if len(bodies) == 0 {
+		t.record(stats, start)
+		return nil
+	}
+	var blob []byte
+	offsets := make([]int, len(bodies))
+	for i, b := range bodies {
+		for len(blob)%16 != 0 {
+			blob = append(blob, 0xCC)
+		}
+		offsets[i] = len(blob)
+		blob = append(blob, b.text...)
+	}
+	loaded, err := sandbox.LoadCode(blob)
+	if err != nil {
+		return fmt.Errorf("jit: %w", err)
+	}
+	mod := &Module{tier: t, module: m, code: loaded, lo: loaded.Addr(), hi: loaded.Addr() + uintptr(len(blob))}
+	for i, b := range bodies {
+		addr := loaded.Addr() + uintptr(offsets[i])
+		mod.funcs = append(mod.funcs, compiledFunc{
+			start: addr, end: addr + uintptr(len(b.text)),
+			index: m.NumImportedFuncs + b.index, sites: b.sites,
+		})
+	}
+	t.register(mod)
+	code.Tiers[store.TierNative] = mod
+	for i, b := range bodies {
+		atomic.StoreUintptr(&code.Entries[b.index], mod.funcs[i].start)
+	}
+	stats.CodeBytes = len(blob)
+	t.record(stats, start)
+	return nil
+}
+
+func (t *Tier) record(s Stats, start time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stats.Compiled += s.Compiled
+	t.stats.Interpreted += s.Interpreted
+	t.stats.BodyBytes += s.BodyBytes
+	t.stats.CodeBytes += s.CodeBytes
+	t.stats.Time += time.Since(start)
+}
+
+func (t *Tier) register(m *Module) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	mods := slices.Clone(*t.modules.Load())
+	i, _ := slices.BinarySearchFunc(mods, m.lo, func(x *Module, lo uintptr) int { return cmpAddr(x.lo, lo) })
+	mods = slices.Insert(mods, i, m)
+	t.modules.Store(&mods)
+}
+
+func (t *Tier) unregister(m *Module) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	mods := slices.DeleteFunc(slices.Clone(*t.modules.Load()), func(x *Module) bool { return x == m })
+	t.modules.Store(&mods)
+}
+
+func cmpAddr(a, b uintptr) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// lookup finds the compiled function containing pc and the site at pc.
+func (t *Tier) lookup(pc uintptr) (*Module, *compiledFunc, *Site) {
+	mods := *t.modules.Load()
+	i, found := slices.BinarySearchFunc(mods, pc, func(m *Module, pc uintptr) int { return cmpAddr(m.lo, pc) })
+	if !found {
+		i--
+	}
+	if i < 0 || pc >= mods[i].hi {
+		return nil, nil, nil
+	}
+	m := mods[i]
+	j, found := slices.BinarySearchFunc(m.funcs, pc, func(f compiledFunc, pc uintptr) int { return cmpAddr(f.start, pc) })
+	if !found {
+		j--
+	}
+	if j < 0 || pc >= m.funcs[j].end {
+		return nil, nil, nil
+	}
+	f := &m.funcs[j]
+	off := uint32(pc - f.start)
+	k, found := slices.BinarySearchFunc(f.sites, off, func(s Site, off uint32) int { return int(s.PC) - int(off) })
+	if !found {
+		return m, f, nil
+	}
+	return m, f, &f.sites[k]
+}
