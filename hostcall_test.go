@@ -24,10 +24,26 @@ var callsHost = w.Module(
 	w.FuncNames("f", "run"),
 )
 
-// runWithHost instantiates callsHost with fn as env.f and calls "run".
-func runWithHost(t *testing.T, ctx context.Context, fn terra.HostFunc) error {
+// tiers are the execution tiers this build and platform have.
+func tiers(t *testing.T) []terra.Tier {
+	var have []terra.Tier
+	for _, tier := range []terra.Tier{terra.TierInterp, terra.TierJIT} {
+		rt, err := terra.NewRuntime(terra.Config{Tier: tier})
+		if errors.Is(err, terra.ErrTierUnavailable) {
+			continue
+		}
+		require.NoError(t, err)
+		rt.Close()
+		have = append(have, tier)
+	}
+	return have
+}
+
+// runWithHost instantiates callsHost on tier with fn as env.f and calls
+// "run".
+func runWithHost(t *testing.T, tier terra.Tier, ctx context.Context, fn terra.HostFunc) error {
 	t.Helper()
-	rt := newRuntime(t, terra.Config{})
+	rt := newRuntime(t, terra.Config{Tier: tier})
 	_, err := rt.NewHostModule("env").FuncRaw("f", nil, nil, fn).Instantiate(context.Background())
 	require.NoError(t, err)
 	cm, err := rt.Compile(context.Background(), callsHost)
@@ -39,7 +55,13 @@ func runWithHost(t *testing.T, ctx context.Context, fn terra.HostFunc) error {
 }
 
 func TestHostPanicIsTheHosts(t *testing.T) {
-	err := runWithHost(t, ctx, func(context.Context, terra.Caller, []uint64) error {
+	for _, tier := range tiers(t) {
+		t.Run(string(tier), func(t *testing.T) { testHostPanic(t, tier) })
+	}
+}
+
+func testHostPanic(t *testing.T, tier terra.Tier) {
+	err := runWithHost(t, tier, ctx, func(context.Context, terra.Caller, []uint64) error {
 		panic("host bug")
 	})
 	var hp *terra.HostPanicError
@@ -47,7 +69,7 @@ func TestHostPanicIsTheHosts(t *testing.T) {
 	require.Equal(t, "env", hp.Module)
 	require.Equal(t, "f", hp.Name)
 	require.Equal(t, "host bug", hp.Value)
-	require.Contains(t, string(hp.Stack), "TestHostPanicIsTheHosts", "the stack of the panic")
+	require.Contains(t, string(hp.Stack), "testHostPanic", "the stack of the panic")
 	require.Equal(t, `terra: call "run": host function env.f panicked: host bug`, err.Error(),
 		"one line, naming the function, with no stack dump")
 	var internal *engine.InternalError
@@ -55,7 +77,7 @@ func TestHostPanicIsTheHosts(t *testing.T) {
 
 	// A panic with an error keeps it in the chain.
 	errBug := errors.New("bug")
-	err = runWithHost(t, ctx, func(context.Context, terra.Caller, []uint64) error { panic(errBug) })
+	err = runWithHost(t, tier, ctx, func(context.Context, terra.Caller, []uint64) error { panic(errBug) })
 	require.ErrorIs(t, err, errBug)
 	require.ErrorAs(t, err, &hp)
 }
@@ -76,8 +98,14 @@ func TestHostPanicWhenCalledDirectly(t *testing.T) {
 // TestHostCallInterrupted checks that a host function that returns because
 // the call's context ended ends the call with the interrupted trap, as
 // WebAssembly code does, with the host function and the wasm frames in its
-// stack trace.
+// stack trace (in the interpreter).
 func TestHostCallInterrupted(t *testing.T) {
+	for _, tier := range tiers(t) {
+		t.Run(string(tier), func(t *testing.T) { testHostCallInterrupted(t, tier) })
+	}
+}
+
+func testHostCallInterrupted(t *testing.T, tier terra.Tier) {
 	for _, tc := range []struct {
 		name string
 		ctx  func() (context.Context, context.CancelFunc)
@@ -95,7 +123,7 @@ func TestHostCallInterrupted(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, cancel := tc.ctx()
 			defer cancel()
-			err := runWithHost(t, c, func(ctx context.Context, _ terra.Caller, _ []uint64) error {
+			err := runWithHost(t, tier, c, func(ctx context.Context, _ terra.Caller, _ []uint64) error {
 				<-ctx.Done()
 				return ctx.Err()
 			})
@@ -103,14 +131,16 @@ func TestHostCallInterrupted(t *testing.T) {
 			require.ErrorAs(t, err, &trap)
 			require.Equal(t, terra.TrapInterrupted, trap.Kind)
 			require.ErrorIs(t, err, tc.want)
-			require.Equal(t, []string{"env.f", "guest.run at 0x"}, frameNames(trap))
+			if tier == terra.TierInterp {
+				require.Equal(t, []string{"env.f", "guest.run at 0x"}, frameNames(trap))
+			}
 		})
 	}
 
 	// A host error that merely wraps a context error of its own, while the
 	// call's context is live, is the host's error.
 	errOwn := errors.New("own")
-	err := runWithHost(t, ctx, func(context.Context, terra.Caller, []uint64) error {
+	err := runWithHost(t, tier, ctx, func(context.Context, terra.Caller, []uint64) error {
 		return errors.Join(errOwn, context.DeadlineExceeded)
 	})
 	var trap *terra.Trap

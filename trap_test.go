@@ -13,7 +13,13 @@ import (
 // the call stack is exhausted (100,000 frames by default) yields a trap
 // whose message a person can read and whose frames stay bounded.
 func TestRunawayRecursionTrapIsBounded(t *testing.T) {
-	rt := newRuntime(t, terra.Config{})
+	for _, tier := range tiers(t) {
+		t.Run(string(tier), func(t *testing.T) { testRunawayRecursion(t, tier) })
+	}
+}
+
+func testRunawayRecursion(t *testing.T, tier terra.Tier) {
+	rt := newRuntime(t, terra.Config{Tier: tier})
 	cm, err := rt.Compile(ctx, trapWasm)
 	require.NoError(t, err)
 	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{Name: "traps"})
