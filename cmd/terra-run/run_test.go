@@ -104,7 +104,6 @@ func TestBadInput(t *testing.T) {
 		{name: "dir is a file", module: noStart, args: []string{"--dir", "run_test.go"}, code: exitUsage,
 			want: "--dir run_test.go: not a directory"},
 		{name: "bad dir", module: noStart, args: []string{"--dir", "::/data"}, code: exitUsage, want: `--dir "::/data": want HOST`},
-		{name: "jit", module: noStart, args: []string{"--tier", "jit"}, code: exitUsage, want: "no jit tier yet"},
 		{name: "tiered", module: noStart, args: []string{"--tier", "tiered"}, code: exitUsage, want: "no tiered tier yet"},
 		{name: "negative timeout", module: noStart, args: []string{"--timeout", "-1s"}, code: exitUsage,
 			want: "--timeout -1s: want a positive duration"},
@@ -259,25 +258,25 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestStats(t *testing.T) {
-	r := runCLI(t, "", "--stats", "--invoke", "add", filepath.Join(programs, "c/add.wasm"), "1", "2")
+	r := runCLI(t, "", "--tier", "interp", "--stats", "--invoke", "add", filepath.Join(programs, "c/add.wasm"), "1", "2")
 	assert.Equal(t, 0, r.code)
 	assert.Equal(t, "3\n", r.stdout)
 	assert.Regexp(t, `^terra-run: tier interp: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+, tier-ups 0\n$`, r.stderr)
 
 	// Only the phases that ran.
-	r = runCLI(t, "", "--stats", writeFile(t, "m.wasm", invalidModule))
+	r = runCLI(t, "", "--tier", "interp", "--stats", writeFile(t, "m.wasm", invalidModule))
 	assert.Equal(t, exitError, r.code)
 	assert.Regexp(t, `\nterra-run: tier interp: decode \S+, validate \S+\n$`, r.stderr)
-	r = runCLI(t, "", "--stats", writeFile(t, "m.wasm", importsMissing))
+	r = runCLI(t, "", "--tier", "interp", "--stats", writeFile(t, "m.wasm", importsMissing))
 	assert.Regexp(t, `\nterra-run: tier interp: decode \S+, validate \S+, compile \S+, instantiate \S+\n$`, r.stderr)
-	r = runCLI(t, "", "--stats", "/does/not/exist.wasm")
+	r = runCLI(t, "", "--tier", "interp", "--stats", "/does/not/exist.wasm")
 	assert.Regexp(t, `\nterra-run: tier interp\n$`, r.stderr)
 }
 
 // TestProfile profiles a spinning function and reads the profile back.
 func TestProfile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cpu.pprof")
-	r := runCLI(t, "", "--profile", path, "--timeout", "300ms", "--invoke", "spin", filepath.Join(programs, "c/add.wasm"), "1")
+	r := runCLI(t, "", "--tier", "interp", "--profile", path, "--timeout", "300ms", "--invoke", "spin", filepath.Join(programs, "c/add.wasm"), "1")
 	assert.Equal(t, exitTimeout, r.code)
 	f, err := os.Open(path)
 	require.NoError(t, err)
