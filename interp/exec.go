@@ -40,17 +40,16 @@ func u64f(x float64) uint64 { return math.Float64bits(x) }
 // code, pc, frame pointer and memory); the state of calls is in the machine.
 // Go's register allocator spills every live variable at the head of a loop
 // this large, so fewer locals make every instruction cheaper.
-func (m *machine) run(fn *function, inst *store.Instance) error {
-	m.fn, m.inst, m.fp, m.depth = fn, inst, 0, 0
+func (m *machine) run(fn *function, inst *store.Instance, fp int) error {
+	m.fn, m.inst, m.fp, m.depth = fn, inst, fp, 0
 	m.mcode = codeOf(inst)
-	m.maxFrames = m.maxDepth()
 	m.mem = memOf(inst)
 	code, pc, mem := fn.code, 0, m.mem
 	// frp points at the current frame's first slot; it changes only at calls
 	// and returns. Slots are read through it without bounds checks: lowering
 	// verifies that every slot operand lies within the function's frame
 	// (verifySlots), and calls ensure the stack holds the whole frame.
-	frp := slots(m.stack, 0)
+	frp := slots(m.stack, fp)
 	var trap store.TrapKind
 
 loop:
@@ -523,9 +522,13 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 		if !m.ensure(newfp + n + 1) {
 			return store.TrapStackExhausted, nil
 		}
-		if err := m.call.Invoke(inst, f, m.stack[newfp:newfp+n]); err != nil {
+		m.suspend(pc)
+		args := m.stack[newfp : newfp+n]
+		if err := m.call.Invoke(inst, f, args); err != nil {
 			return 0, m.hostTrap(err, f, pc)
 		}
+		// A nested run on this machine may have grown the stack.
+		copy(m.stack[newfp:newfp+n], args)
 		m.called, m.pc, m.mem = nil, pc, memOf(inst)
 		return 0, nil
 	}

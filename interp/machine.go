@@ -39,11 +39,15 @@ type machine struct {
 	stack  []uint64
 	frames []frame
 	budget int
+	runs   []*run // the invokes in progress, innermost last
+	state
+}
 
-	// The state of run's current call: function, instance and its code,
-	// frame position, memory, and the frames pushed (depth, bounded by
-	// maxFrames). enter sets called to the callee, or nil after a host
-	// call, and pc to where to resume.
+// state is the state of the current run's current call: function, instance
+// and its code, frame position, memory, and the frames pushed (depth,
+// bounded by maxFrames). enter sets called to the callee, or nil after a
+// host call, and pc to where to resume.
+type state struct {
 	fn        *function
 	inst      *store.Instance
 	mcode     *Code
@@ -72,7 +76,7 @@ func (t *Tier) newMachine(c *engine.Call) *machine {
 func (m *machine) Release() {
 	m.call, m.tier = nil, nil
 	m.frames = m.frames[:0]
-	m.fn, m.inst, m.mcode, m.mem, m.called = nil, nil, nil, nil, nil
+	m.state = state{}
 	machines.Put(m)
 }
 
@@ -114,23 +118,85 @@ func (m *machine) ensure(n int) bool {
 }
 
 // invoke runs f, a function of a module the interpreter compiled, with its
-// arguments in stack, and writes its results there.
+// arguments in stack, and writes its results there. It may run while an
+// outer run of the machine is suspended in a call to another tier: the new
+// run's frame starts after the outer one's, and its frames are counted
+// against what the outer run left of the depth limit.
 func (m *machine) invoke(f *store.Function, stack []uint64) error {
 	fn, err := functionOf(f)
 	if err != nil {
 		return err
 	}
-	if !m.ensure(int(fn.frame) + len(stack) + 1) {
+	saved := m.state
+	base, maxFrames := 0, m.maxDepth()
+	if saved.fn != nil {
+		base = saved.fp + int(saved.fn.frame)
+		maxFrames = saved.maxFrames - saved.depth
+		if maxFrames <= 0 {
+			return m.call.Trap(store.TrapStackExhausted, m.stackTrace(nil, saved.fn, saved.inst, saved.pc))
+		}
+	}
+	if !m.ensure(base + int(fn.frame) + len(stack) + 1) {
 		return m.call.Trap(store.TrapStackExhausted, nil)
 	}
-	copy(m.stack, stack)
-	clear(m.stack[fn.params:fn.locals])
+	copy(m.stack[base:], stack)
+	clear(m.stack[base+int(fn.params) : base+int(fn.locals)])
+	r := m.pushRun()
+	m.call.Push(r)
 	m.interpEntry = f.Instance.Code.InterpEntry
-	if err := m.run(fn, f.Instance); err != nil {
-		return err
+	m.maxFrames = maxFrames
+	err = m.run(fn, f.Instance, base)
+	m.call.Pop()
+	m.popRun()
+	if err == nil {
+		copy(stack, m.stack[base:base+int(fn.results)])
 	}
-	copy(stack, m.stack[:fn.results])
-	return nil
+	m.state = saved
+	return err
+}
+
+// run is one invoke of the machine, an engine.Segment: its frames are
+// m.frames[base:], and while it is suspended in a call to another tier,
+// at pc of fn in inst, with frames up to end.
+type run struct {
+	m         *machine
+	base, end int
+	fn        *function
+	inst      *store.Instance
+	pc        int
+}
+
+func (m *machine) pushRun() *run {
+	// Runs popped earlier stay in the slice's spare capacity for reuse.
+	if n := len(m.runs); n < cap(m.runs) && m.runs[:n+1][n] != nil {
+		m.runs = m.runs[:n+1]
+	} else {
+		m.runs = append(m.runs, &run{m: m})
+	}
+	r := m.runs[len(m.runs)-1]
+	r.base, r.fn, r.inst = len(m.frames), nil, nil
+	return r
+}
+
+func (m *machine) popRun() { m.runs = m.runs[:len(m.runs)-1] }
+
+// suspend records where the current run is when it calls another tier.
+func (m *machine) suspend(pc int) {
+	r := m.runs[len(m.runs)-1]
+	r.fn, r.inst, r.pc, r.end = m.fn, m.inst, pc, len(m.frames)
+}
+
+// AppendFrames implements engine.Segment.
+func (r *run) AppendFrames(frames []store.Frame) []store.Frame {
+	if r.fn == nil {
+		return frames
+	}
+	frames = append(frames, frameOf(r.fn, r.inst, r.pc))
+	for i := r.end - 1; i >= r.base; i-- {
+		f := r.m.frames[i]
+		frames = append(frames, frameOf(f.fn, f.inst, f.pc))
+	}
+	return frames
 }
 
 // functionOf returns the lowered code of a wasm function, lowering it on
@@ -179,10 +245,14 @@ func (m *machine) poll(pc int, backEdge bool) bool {
 }
 
 // stackTrace appends the wasm frames of the current call, innermost first:
-// the interpreter's, then those of the tiers it was called from.
+// the current run's, then those of the runs and tiers it was called from.
 func (m *machine) stackTrace(frames []store.Frame, fn *function, inst *store.Instance, pc int) []store.Frame {
 	frames = append(frames, frameOf(fn, inst, pc))
-	for i := len(m.frames) - 1; i >= 0; i-- {
+	base := 0
+	if n := len(m.runs); n > 0 {
+		base = m.runs[n-1].base
+	}
+	for i := len(m.frames) - 1; i >= base; i-- {
 		f := m.frames[i]
 		frames = append(frames, frameOf(f.fn, f.inst, f.pc))
 	}

@@ -106,7 +106,8 @@ type control struct {
 	// reachedEnd: some branch targets the end, so code after it runs.
 	reachedEnd bool
 	inElse     bool
-	dead       bool // the rest of the current arm is unreachable
+	dead       bool  // the rest of the current arm is unreachable
+	stub       Label // br_table: the stub that branches here, while one is made
 }
 
 // arity returns how many values a branch to c carries.
@@ -135,7 +136,11 @@ type Compiler struct {
 	nblock int
 	// pinnedLocals lists the locals that have a register.
 	pinnedLocals []uint32
-	err          error
+	// Buffers reused across instructions.
+	localBuf []uint32
+	labelBuf []Label
+	ctlBuf   []*control
+	err      error
 }
 
 // NewCompiler returns a front end that compiles with b.
@@ -406,53 +411,51 @@ func (c *Compiler) branch(ctl *control) {
 
 func (c *Compiler) brTable() {
 	n := c.R.U32()
-	targets := make([]Label, n+1)
-	var ctls []*control
-	for i := range n + 1 {
+	ctls := c.ctlBuf[:0]
+	for range n + 1 {
 		ctls = append(ctls, c.label(c.R.U32()))
-		_ = i
 	}
+	c.ctlBuf = ctls
+	targets := c.labelBuf[:0]
 	idx := c.Pop()
 	r := c.Take(idx)
-	// Every target gets the same moves: stubs per distinct target.
-	arity := ctls[0].arity()
-	if c.allAtLabels(ctls, arity) {
-		for i, ctl := range ctls {
-			targets[i] = ctl.target()
+	if c.allAtLabels(ctls) {
+		for _, ctl := range ctls {
+			targets = append(targets, ctl.target())
 			ctl.targeted()
 		}
+		c.labelBuf = targets
 		c.B.BrTable(r, targets)
 		c.skipDead()
 		return
 	}
-	// Spill everything once; each target then needs only the moves of the
-	// carried values, done in a stub per target.
-	stubs := map[*control]Label{}
-	for i, ctl := range ctls {
-		l, ok := stubs[ctl]
-		if !ok {
-			l = c.B.NewLabel()
-			stubs[ctl] = l
-		}
-		targets[i] = l
+	// Spill everything once; each distinct target then needs only the
+	// moves of the values it carries, in a stub of its own.
+	for _, ctl := range ctls {
+		ctl.stub = -1
 	}
+	for _, ctl := range ctls {
+		if ctl.stub < 0 {
+			ctl.stub = c.B.NewLabel()
+		}
+		targets = append(targets, ctl.stub)
+	}
+	c.labelBuf = targets
 	c.SpillAll()
 	c.canonLocals()
 	c.B.BrTable(r, targets)
-	done := map[*control]bool{}
 	for _, ctl := range ctls {
-		if done[ctl] {
-			continue
+		if ctl.stub >= 0 {
+			c.B.Bind(ctl.stub)
+			ctl.stub = -1
+			c.branch(ctl)
 		}
-		done[ctl] = true
-		c.B.Bind(stubs[ctl])
-		c.branch(ctl)
 	}
 	c.skipDead()
 }
 
 // allAtLabels reports whether a branch to each of ctls needs no moves.
-func (c *Compiler) allAtLabels(ctls []*control, arity uint32) bool {
+func (c *Compiler) allAtLabels(ctls []*control) bool {
 	for _, ctl := range ctls {
 		if !c.atLabel(ctl) {
 			return false
@@ -549,7 +552,7 @@ func (c *Compiler) afterCall(t *wasm.FuncType) {
 // savePinned stores the pinned locals whose slots are stale and marks every
 // pinned local as in its slot only, before code that clobbers registers.
 func (c *Compiler) savePinned() {
-	var dirty []uint32
+	dirty := c.localBuf[:0]
 	for _, li := range c.pinnedLocals {
 		l := &c.locals[li]
 		if l.inReg && l.dirty {
@@ -560,6 +563,7 @@ func (c *Compiler) savePinned() {
 	if len(dirty) > 0 {
 		c.B.SavePinned(dirty)
 	}
+	c.localBuf = dirty
 }
 
 // ClobberAll prepares for code that clobbers every register but the
@@ -572,7 +576,7 @@ func (c *Compiler) ClobberAll() {
 
 // canonLocals loads every pinned local that is only in its slot.
 func (c *Compiler) canonLocals() {
-	var load []uint32
+	load := c.localBuf[:0]
 	for _, li := range c.pinnedLocals {
 		l := &c.locals[li]
 		if !l.inReg {
@@ -583,17 +587,24 @@ func (c *Compiler) canonLocals() {
 	if len(load) > 0 {
 		c.B.LoadPinned(load)
 	}
+	c.localBuf = load
 }
 
 // setLocal pops into local x, keeping the value if tee.
 func (c *Compiler) setLocal(x uint32, tee bool) {
 	v := c.Pop()
 	l := &c.locals[x]
+	if v.Kind == IsLocal && v.Local == x {
+		// local.set x (local.get x) changes nothing.
+		if tee {
+			c.stack = append(c.stack, v)
+		}
+		return
+	}
 	// Stack entries that read the local's current value take it first.
 	c.materializeLocal(x)
 	if l.reg != NoReg {
 		switch {
-		case v.Kind == IsLocal && v.Local == x:
 		case v.Kind == InReg:
 			c.B.Move(l.typ, RegLoc(l.reg), RegLoc(v.Reg))
 		default:

@@ -7,6 +7,7 @@ package jit
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -21,7 +22,8 @@ import (
 type Tier struct {
 	arch  Arch
 	stubs *stubs
-	// stacks holds the native stacks calls run on.
+	// stacks holds the native stacks calls run on, shared by the process's
+	// tiers.
 	stacks *sandbox.StackPool
 	// modules lists the loaded modules by address, for stack traces.
 	modules atomic.Pointer[[]*Module]
@@ -89,6 +91,12 @@ func loadStubs(arch Arch) (*stubs, error) {
 	return sharedStubs, sharedStubsErr
 }
 
+// sharedStacks is the process's pool of native stacks: the address space
+// they take is a budget of the process, as linear memories' is.
+var sharedStacks = sync.OnceValue(func() *sandbox.StackPool {
+	return sandbox.NewStackPool(StackSize, 0)
+})
+
 // ErrUnavailable reports a platform without native code.
 var ErrUnavailable = errors.New("jit: native code is not supported on this platform")
 
@@ -101,7 +109,7 @@ func NewTier(arch Arch) (*Tier, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tier{arch: arch, stubs: s, stacks: sandbox.NewStackPool(StackSize, 0)}
+	t := &Tier{arch: arch, stubs: s, stacks: sharedStacks()}
 	t.modules.Store(new([]*Module))
 	return t, nil
 }
@@ -138,65 +146,103 @@ func (m *Module) Close() error {
 	return m.code.Close()
 }
 
-// Compile implements engine.Tier: it compiles every function it can and
-// switches their entries to the machine code.
+// Compile implements engine.Tier: it compiles every function it can, on
+// one goroutine per processor, and switches their entries to the machine
+// code.
 func (t *Tier) Compile(code *store.Code) error {
 	start := time.Now()
 	m := code.Module
-	c := NewCompiler(t.arch.NewBackend())
-	type body struct {
-		index uint32
-		text  []byte
-		sites []Site
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(m.Code)/16))
+	parts := make([]part, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range parts {
+		wg.Go(func() { parts[w].compile(t.arch.NewBackend(), m, &next) })
 	}
-	var bodies []body
+	wg.Wait()
 	var stats Stats
-	for i := range m.Code {
-		text, sites, err := c.Compile(m, i)
-		switch {
-		case errors.Is(err, ErrUnsupported):
-			stats.Interpreted++
-			continue
-		case err != nil:
-			return fmt.Errorf("jit: func %d: %w", m.NumImportedFuncs+uint32(i), err)
-		}
-		stats.Compiled++
-		stats.BodyBytes += len(m.Code[i].Body)
-		bodies = append(bodies, body{index: uint32(i), text: slices.Clone(text), sites: slices.Clone(sites)})
-	}
-	if len(bodies) == 0 {
-		t.record(stats, start)
-		return nil
-	}
 	var blob []byte
-	offsets := make([]int, len(bodies))
-	for i, b := range bodies {
+	for i := range parts {
+		p := &parts[i]
+		if p.err != nil {
+			return p.err
+		}
+		stats.Compiled += len(p.funcs)
+		stats.Interpreted += p.interpreted
+		stats.BodyBytes += p.bodyBytes
 		for len(blob)%16 != 0 {
 			blob = append(blob, 0xCC)
 		}
-		offsets[i] = len(blob)
-		blob = append(blob, b.text...)
+		p.base = len(blob)
+		blob = append(blob, p.text...)
+	}
+	if len(blob) == 0 {
+		t.record(stats, start)
+		return nil
 	}
 	loaded, err := sandbox.LoadCode(blob)
 	if err != nil {
 		return fmt.Errorf("jit: %w", err)
 	}
 	mod := &Module{tier: t, module: m, code: loaded, lo: loaded.Addr(), hi: loaded.Addr() + uintptr(len(blob))}
-	for i, b := range bodies {
-		addr := loaded.Addr() + uintptr(offsets[i])
-		mod.funcs = append(mod.funcs, compiledFunc{
-			start: addr, end: addr + uintptr(len(b.text)),
-			index: m.NumImportedFuncs + b.index, sites: b.sites,
-		})
+	for i := range parts {
+		for _, f := range parts[i].funcs {
+			f.start += loaded.Addr() + uintptr(parts[i].base)
+			f.end += loaded.Addr() + uintptr(parts[i].base)
+			mod.funcs = append(mod.funcs, f)
+		}
 	}
+	slices.SortFunc(mod.funcs, func(a, b compiledFunc) int { return cmpAddr(a.start, b.start) })
 	t.register(mod)
 	code.Tiers[store.TierNative] = mod
-	for i, b := range bodies {
-		atomic.StoreUintptr(&code.Entries[b.index], mod.funcs[i].start)
+	for _, f := range mod.funcs {
+		atomic.StoreUintptr(&code.Entries[f.index-m.NumImportedFuncs], f.start)
 	}
 	stats.CodeBytes = len(blob)
 	t.record(stats, start)
 	return nil
+}
+
+// part is what one compiling goroutine made: its functions' code, one after
+// another, 16-byte aligned, with offsets relative to its text.
+type part struct {
+	text        []byte
+	funcs       []compiledFunc
+	interpreted int
+	bodyBytes   int
+	base        int // the text's offset in the module's code
+	err         error
+}
+
+// compile compiles the module's functions whose indexes it takes from next
+// until none is left.
+func (p *part) compile(b Backend, m *wasm.Module, next *atomic.Int64) {
+	c := NewCompiler(b)
+	for {
+		i := int(next.Add(1) - 1)
+		if i >= len(m.Code) || p.err != nil {
+			return
+		}
+		text, sites, err := c.Compile(m, i)
+		switch {
+		case errors.Is(err, ErrUnsupported):
+			p.interpreted++
+			continue
+		case err != nil:
+			p.err = fmt.Errorf("jit: func %d: %w", m.NumImportedFuncs+uint32(i), err)
+			return
+		}
+		for len(p.text)%16 != 0 {
+			p.text = append(p.text, 0xCC)
+		}
+		start := uintptr(len(p.text))
+		p.text = append(p.text, text...)
+		p.funcs = append(p.funcs, compiledFunc{
+			start: start, end: start + uintptr(len(text)),
+			index: m.NumImportedFuncs + uint32(i), sites: slices.Clone(sites),
+		})
+		p.bodyBytes += len(m.Code[i].Body)
+	}
 }
 
 func (t *Tier) record(s Stats, start time.Time) {

@@ -347,9 +347,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return fail("%v", err)
 	}
 	defer rt.Close()
-	if prof != nil && tier != terra.TierInterp {
-		return badUsage(fmt.Errorf("--profile: profiling is not supported by the %s tier yet", tier))
-	}
 
 	ctx := context.Background()
 	if o.timeout > 0 {

@@ -415,7 +415,7 @@ func (inst *Instance) evalSegments() {
 // fits.
 func (inst *Instance) evalElems(t *Table, off uint64, seg *wasm.ElemSegment) {
 	elems := t.Elems[off : off+uint64(len(seg.Init))]
-	if t.Funcs == nil {
+	if !t.funcref() {
 		for j, e := range seg.Init {
 			elems[j], _ = inst.eval(e)
 		}

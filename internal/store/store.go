@@ -312,6 +312,10 @@ var ErrTableLimit = errors.New("table exceeds the embedder's limit")
 // Size returns the number of elements.
 func (t *Table) Size() uint32 { return uint32(len(t.Elems)) }
 
+// funcref reports whether the table holds function references, and so
+// keeps Funcs.
+func (t *Table) funcref() bool { return t.Type.Elem == wasm.FuncRef }
+
 // Get returns element i, or false if i is out of bounds.
 func (t *Table) Get(i uint32) (uint64, bool) {
 	if uint64(i) >= uint64(len(t.Elems)) {
@@ -341,7 +345,7 @@ func (t *Table) Set(s *Store, i uint32, ref uint64) bool {
 		return false
 	}
 	t.Elems[i] = ref
-	if t.Funcs != nil {
+	if t.funcref() {
 		t.Funcs[i] = s.Func(ref)
 	}
 	return true
@@ -357,7 +361,7 @@ func (t *Table) Fill(s *Store, d, n uint32, ref uint64) bool {
 	for i := range elems {
 		elems[i] = ref
 	}
-	if t.Funcs != nil {
+	if t.funcref() {
 		f := s.Func(ref)
 		funcs := t.Funcs[d : d+n]
 		for i := range funcs {
@@ -375,7 +379,7 @@ func (t *Table) Copy(d uint32, src *Table, s, n uint32) bool {
 		return false
 	}
 	copy(t.Elems[d:d+n], src.Elems[s:s+n])
-	if t.Funcs != nil {
+	if t.funcref() {
 		copy(t.Funcs[d:d+n], src.Funcs[s:s+n])
 	}
 	return true
@@ -388,7 +392,7 @@ func (t *Table) Init(st *Store, d uint32, refs []uint64, s, n uint32) bool {
 		return false
 	}
 	copy(t.Elems[d:d+n], refs[s:s+n])
-	if t.Funcs != nil {
+	if t.funcref() {
 		for i, ref := range refs[s : s+n] {
 			t.Funcs[d+uint32(i)] = st.Func(ref)
 		}
@@ -407,7 +411,7 @@ func (t *Table) Grow(s *Store, delta uint32, ref uint64) int64 {
 		return int64(old)
 	}
 	t.Elems = grow(t.Elems, delta, ref)
-	if t.Funcs != nil {
+	if t.funcref() {
 		t.Funcs = grow(t.Funcs, delta, s.Func(ref))
 	}
 	t.updateViews()

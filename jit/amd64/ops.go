@@ -706,6 +706,9 @@ func (b *Backend) convertU64(op wasm.Opcode) {
 	}
 	r := gp(c.Use(c.Pop()))
 	x := xr(c.Alloc(jit.FP))
+	// Registers are allocated before the branches: an allocation may
+	// spill, and a spill must run on every path.
+	tmp := gp(c.Alloc(jit.GP))
 	big, done := a.NewLabel(), a.NewLabel()
 	a.XX(asm.XORPS, x, x)
 	a.TestRR(asm.W64, r, r)
@@ -715,7 +718,6 @@ func (b *Backend) convertU64(op wasm.Opcode) {
 	a.Bind(big)
 	a.MovRR(asm.W64, scratch, r)
 	a.ShiftRI(asm.SHR, asm.W64, scratch, 1)
-	tmp := gp(c.Alloc(jit.GP))
 	a.MovRR(asm.W64, tmp, r)
 	a.ArithRI(asm.AND, asm.W32, tmp, 1)
 	a.ArithRR(asm.OR, asm.W64, scratch, tmp)
@@ -1057,7 +1059,19 @@ func (b *Backend) store(op wasm.Opcode, offset uint64) {
 		return
 	}
 	if v.Kind == jit.IsConst {
-		if imm, ok := fitsImm(min(w, asm.W32), v.Imm); ok && (w < asm.W64 || int64(v.Imm) == int64(imm)) {
+		var imm int32
+		ok := true
+		switch w {
+		case asm.W8:
+			imm = int32(int8(v.Imm))
+		case asm.W16:
+			imm = int32(int16(v.Imm))
+		case asm.W32:
+			imm = int32(uint32(v.Imm))
+		default:
+			imm, ok = int32(v.Imm), int64(v.Imm) == int64(int32(v.Imm))
+		}
+		if ok {
 			m := b.address(addr, offset)
 			b.site()
 			a.MovMI(w, m, imm)
