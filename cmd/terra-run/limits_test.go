@@ -51,14 +51,21 @@ func TestModuleFiles(t *testing.T) {
 
 	// A named pipe: read, and bounded by --timeout, waiting for a writer
 	// or for data.
-	fifo := filepath.Join(t.TempDir(), "m.wasm")
-	require.NoError(t, unix.Mkfifo(fifo, 0o600))
+	// A fresh pipe per case: a timed-out open leaves its reader waiting,
+	// which would take the next case's writer.
+	newFIFO := func() string {
+		fifo := filepath.Join(t.TempDir(), "m.wasm")
+		require.NoError(t, unix.Mkfifo(fifo, 0o600))
+		return fifo
+	}
+	fifo := newFIFO()
 	start = time.Now()
 	r = runCLI(t, "", "--timeout", "200ms", fifo)
 	assert.Equal(t, exitTimeout, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "--timeout 200ms expired while reading the module")
 	assert.Less(t, time.Since(start), 5*time.Second)
 
+	fifo = newFIFO()
 	writer := make(chan *os.File, 1)
 	go func() {
 		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
@@ -73,6 +80,7 @@ func TestModuleFiles(t *testing.T) {
 		f.Close()
 	}
 
+	fifo = newFIFO()
 	go func() {
 		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
 		if err == nil {
@@ -88,6 +96,7 @@ func TestModuleFiles(t *testing.T) {
 	// A pipe that gives more than the bound.
 	defer func(n int64) { maxModuleSize = n }(maxModuleSize)
 	maxModuleSize = 1000
+	fifo = newFIFO()
 	go func() {
 		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
 		if err == nil {
@@ -95,7 +104,7 @@ func TestModuleFiles(t *testing.T) {
 			f.Close()
 		}
 	}()
-	r = runCLI(t, "", fifo)
+	r = runCLI(t, "", "--timeout", "10s", fifo)
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.stderr, "more than the 0 MiB terra-run reads")
 }
