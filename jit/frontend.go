@@ -1,8 +1,10 @@
 package jit
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/terra-runtime/terra/wasm"
 )
@@ -136,7 +138,10 @@ type Compiler struct {
 	nblock int
 	// pinnedLocals lists the locals that have a register.
 	pinnedLocals []uint32
-	// Buffers reused across instructions.
+	// Buffers reused across instructions and functions.
+	weights  []int
+	loopBuf  []bool
+	orderBuf []uint32
 	localBuf []uint32
 	labelBuf []Label
 	ctlBuf   []*control
@@ -203,22 +208,17 @@ func (c *Compiler) Compile(m *wasm.Module, i int) (code []byte, sites []Site, er
 		return nil, nil, ErrUnsupported // v128 values
 	}
 	c.locals = c.locals[:0]
-	var used [2]int
 	for li, t := range info.Locals {
 		if t == wasm.V128 {
 			return nil, nil, ErrUnsupported
 		}
-		r := NoReg
-		if cl := ClassOf(t); used[cl] < len(c.regs.Locals[cl]) {
-			r = c.regs.Locals[cl][used[cl]]
-			used[cl]++
-			c.owners[r] = owner{kind: ownLocal, index: li}
-			c.pinnedLocals = append(c.pinnedLocals, uint32(li))
-		}
-		f.Pinned = append(f.Pinned, r)
 		// The prologue loads pinned parameters and zeroes pinned locals;
 		// parameters' slots hold them too.
-		c.locals = append(c.locals, local{typ: t, reg: r, inReg: r != NoReg, dirty: li >= len(info.Type.Params)})
+		c.locals = append(c.locals, local{typ: t, reg: NoReg, dirty: li >= len(info.Type.Params)})
+	}
+	c.pinLocals()
+	for li := range c.locals {
+		f.Pinned = append(f.Pinned, c.locals[li].reg)
 	}
 	c.B.Begin(c)
 	c.pushCtl(wasm.OpBlock, info.Type, &info.Blocks[0])
@@ -232,6 +232,62 @@ func (c *Compiler) Compile(m *wasm.Module, i int) (code []byte, sites []Site, er
 		return nil, nil, c.err
 	}
 	return c.B.End()
+}
+
+// pinLocals gives the locals used most (uses in loops count more, the more
+// deeply nested) the registers for locals of their class.
+func (c *Compiler) pinLocals() {
+	weights := c.weights[:0]
+	for range c.locals {
+		weights = append(weights, 0)
+	}
+	c.weights = weights
+	r := wasm.CodeReader{Body: c.R.Body}
+	loops := c.loopBuf[:0]
+	for r.Pos < len(r.Body) {
+		switch op := r.Opcode(); op {
+		case wasm.OpLocalGet, wasm.OpLocalSet, wasm.OpLocalTee:
+			weights[r.U32()] += 1 << min(3*len(loops), 30)
+		case wasm.OpBlock, wasm.OpIf:
+			r.Skip(op)
+			loops = append(loops, false)
+		case wasm.OpLoop:
+			r.Skip(op)
+			loops = append(loops, true)
+		case wasm.OpEnd:
+			if n := len(loops); n > 0 {
+				loops = loops[:n-1]
+			}
+		default:
+			r.Skip(op)
+		}
+	}
+	c.loopBuf = loops
+	order := c.orderBuf[:0]
+	for li := range c.locals {
+		if weights[li] > 0 {
+			order = append(order, uint32(li))
+		}
+	}
+	c.orderBuf = order
+	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(weights[b], weights[a]) })
+	var used [2]int
+	for _, li := range order {
+		l := &c.locals[li]
+		cl := ClassOf(l.typ)
+		if used[cl] == len(c.regs.Locals[cl]) {
+			continue
+		}
+		l.reg = c.regs.Locals[cl][used[cl]]
+		l.inReg = true
+		used[cl]++
+		c.owners[l.reg] = owner{kind: ownLocal, index: int(li)}
+	}
+	for li := range c.locals {
+		if c.locals[li].reg != NoReg {
+			c.pinnedLocals = append(c.pinnedLocals, uint32(li))
+		}
+	}
 }
 
 func (c *Compiler) pushCtl(op wasm.Opcode, t *wasm.FuncType, blk *wasm.BlockInfo) *control {

@@ -156,12 +156,25 @@ func (t *Tier) Compile(code *store.Code) error {
 	parts := make([]part, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	// Machine code is about four times the size of the bodies: reserve
+	// that much, so that appending rarely copies.
+	bodyBytes := 0
+	for i := range m.Code {
+		bodyBytes += len(m.Code[i].Body)
+	}
+	for w := range parts {
+		parts[w].text = make([]byte, 0, 4*bodyBytes/workers+4096)
+	}
 	for w := range parts {
 		wg.Go(func() { parts[w].compile(t.arch.NewBackend(), m, &next) })
 	}
 	wg.Wait()
 	var stats Stats
-	var blob []byte
+	size := 0
+	for i := range parts {
+		size += len(parts[i].text) + 16
+	}
+	blob := make([]byte, 0, size)
 	for i := range parts {
 		p := &parts[i]
 		if p.err != nil {

@@ -124,3 +124,46 @@ func (r *CodeReader) BrTable(targets []uint32) []uint32 {
 	}
 	return targets
 }
+
+// Skip reads and discards the immediates of op, an opcode Opcode returned.
+func (r *CodeReader) Skip(op Opcode) {
+	in := op.info()
+	if in == nil {
+		return
+	}
+	switch in.imm {
+	case immBlockType:
+		r.S64()
+	case immLabel, immFunc, immLocal, immGlobal, immTable, immData, immElem:
+		r.U32()
+	case immBrTable:
+		n := r.U32()
+		for range n + 1 {
+			r.U32()
+		}
+	case immCallIndirect, immElemTable, immTableTable, immMemarg:
+		r.U32()
+		r.U32()
+	case immSelectT:
+		r.Pos += int(r.U32())
+	case immMemory, immRefType, immLane:
+		r.Pos++
+	case immI32, immI64:
+		r.S64()
+	case immF32:
+		r.Pos += 4
+	case immF64:
+		r.Pos += 8
+	case immDataMemory:
+		r.U32()
+		r.Pos++
+	case immMemoryMemory:
+		r.Pos += 2
+	case immV128, immShuffle:
+		r.Pos += 16
+	case immMemargLane:
+		r.U32()
+		r.U32()
+		r.Pos++
+	}
+}

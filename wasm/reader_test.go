@@ -1,6 +1,7 @@
 package wasm
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -71,4 +72,40 @@ func TestNameRejectsBadUTF8(t *testing.T) {
 	r := reader{data: []byte{2, 0xC3, 0x28}}
 	r.name()
 	require.ErrorContains(t, r.err, "malformed UTF-8 encoding")
+}
+
+// TestCodeReaderSkip walks every function body of the spec suite's valid
+// modules with Skip and checks that each ends exactly at its end.
+func TestCodeReaderSkip(t *testing.T) {
+	paths := specModules(t)
+	if len(paths) == 0 {
+		t.Skip("no spec suite (see TERRA_SPECTEST_DIR)")
+	}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		m, err := Parse(data, Features2_0)
+		if err != nil {
+			continue
+		}
+		skipBodies(t, m)
+	}
+}
+
+func skipBodies(t *testing.T, m *Module) {
+	for i, c := range m.Code {
+		r := CodeReader{Body: c.Body}
+		depth := 1
+		for depth > 0 {
+			op := r.Opcode()
+			switch op {
+			case OpBlock, OpLoop, OpIf:
+				depth++
+			case OpEnd:
+				depth--
+			}
+			r.Skip(op)
+		}
+		require.Equal(t, len(c.Body), r.Pos, "func %d", i)
+	}
 }

@@ -9,4 +9,7 @@ require (
 	github.com/tetratelabs/wazero v1.12.0
 )
 
-require golang.org/x/sys v0.44.0 // indirect
+require (
+	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
+	golang.org/x/sys v0.44.0 // indirect
+)

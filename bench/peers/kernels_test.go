@@ -2,6 +2,7 @@ package peers
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
@@ -19,6 +20,8 @@ type kernelCall func(arg uint32) (uint64, error)
 // implementation, in the same run, so that their ratios are comparable:
 //
 //   - terra-interp: terra's interpreter, through the public API.
+//   - terra-jit: terra's JIT (where it exists), which compiles the module
+//     when it is compiled.
 //   - wazero-interp: wazero's interpreter.
 //   - wazero-compiler: wazero's compiler, which translates the module to
 //     machine code ahead of time, when it is instantiated.
@@ -39,7 +42,10 @@ func BenchmarkKernels(b *testing.B) {
 	for _, k := range kernels.All {
 		b.Run("kernel="+k.Name, func(b *testing.B) {
 			b.Run("impl=terra-interp", func(b *testing.B) {
-				benchKernel(b, k, terraKernel(ctx, b, k.Name))
+				benchKernel(b, k, terraKernel(ctx, b, terra.TierInterp, k.Name))
+			})
+			b.Run("impl=terra-jit", func(b *testing.B) {
+				benchKernel(b, k, terraKernel(ctx, b, terra.TierJIT, k.Name))
 			})
 			b.Run("impl=wazero-interp", func(b *testing.B) {
 				benchKernel(b, k, wazeroKernel(ctx, b, wazero.NewRuntimeConfigInterpreter(), k.Name))
@@ -72,11 +78,14 @@ func benchKernel(b *testing.B, k kernels.Kernel, call kernelCall) {
 	}
 }
 
-// terraKernel instantiates the kernels module in a new terra runtime with
-// the interpreter and returns a call of the export name.
-func terraKernel(ctx context.Context, b *testing.B, name string) kernelCall {
+// terraKernel instantiates the kernels module in a new terra runtime of the
+// given tier and returns a call of the export name.
+func terraKernel(ctx context.Context, b *testing.B, tier terra.Tier, name string) kernelCall {
 	b.Helper()
-	rt, err := terra.NewRuntime(terra.Config{Tier: terra.TierInterp})
+	rt, err := terra.NewRuntime(terra.Config{Tier: tier})
+	if errors.Is(err, terra.ErrTierUnavailable) {
+		b.Skip(err)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}

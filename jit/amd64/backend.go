@@ -8,8 +8,8 @@
 //	R13        memory 0's base address
 //	RBP, RSP   frame and stack pointers
 //	R11, X15   scratch registers of the backend's own sequences
-//	RBX, R12, RSI, RDI, X8-X13   the function's first locals ("pinned")
-//	RAX, RCX, RDX, R8-R10, X0-X7, X14   operand-stack values
+//	RBX, R12, RSI, RDI, X6-X13   the function's most used locals ("pinned")
+//	RAX, RCX, RDX, R8-R10, X0-X5, X14   operand-stack values
 //
 // # Frame
 //
@@ -73,11 +73,11 @@ var registers = func() *jit.Registers {
 	r := &jit.Registers{
 		Alloc: [2][]jit.Reg{
 			{rAX, rCX, rDX, r8, r9, r10},
-			{x0, x0 + 1, x0 + 2, x0 + 3, x0 + 4, x0 + 5, x0 + 6, x0 + 7, x0 + 14},
+			{x0, x0 + 1, x0 + 2, x0 + 3, x0 + 4, x0 + 5, x0 + 14},
 		},
 		Locals: [2][]jit.Reg{
 			{rBX, r12, rSI, rDI},
-			{x0 + 8, x0 + 9, x0 + 10, x0 + 11, x0 + 12, x0 + 13},
+			{x0 + 6, x0 + 7, x0 + 8, x0 + 9, x0 + 10, x0 + 11, x0 + 12, x0 + 13},
 		},
 	}
 	for i := x0; i < x0+16; i++ {

@@ -8,7 +8,7 @@ import (
 
 // TestStartupJobs checks which implementations each start-up case runs
 // in, v8 among them: decode only in terra, which alone has a Decode, and
-// every other measure in all four, in the order of the cases and then of
+// every other measure in all five, in the order of the cases and then of
 // the implementations; -run selects cases by startup/MEASURE/MODULE.
 func TestStartupJobs(t *testing.T) {
 	cs := []startupCase{{measure: "decode", module: "tiny"}, {measure: "compile", module: "gohello"}, {measure: "process", module: "c-hello"}}
@@ -20,7 +20,7 @@ func TestStartupJobs(t *testing.T) {
 		}
 		return s
 	}
-	all := []string{"terra-interp", "wazero-interp", "wazero-compiler", "v8"}
+	all := []string{"terra-interp", "terra-jit", "wazero-interp", "wazero-compiler", "v8"}
 	want := []string{"decode/terra-interp"}
 	for _, m := range []string{"compile", "process"} {
 		for _, impl := range all {
@@ -30,8 +30,8 @@ func TestStartupJobs(t *testing.T) {
 	if got := names(startupJobs(cs, regexp.MustCompile(""), sis)); !slices.Equal(got, want) {
 		t.Errorf("startupJobs(all) = %v, want %v", got, want)
 	}
-	if got := names(startupJobs(cs, regexp.MustCompile("^startup/process/"), sis)); !slices.Equal(got, want[len(want)-4:]) {
-		t.Errorf("startupJobs(process) = %v, want %v", got, want[len(want)-4:])
+	if got := names(startupJobs(cs, regexp.MustCompile("^startup/process/"), sis)); !slices.Equal(got, want[len(want)-len(all):]) {
+		t.Errorf("startupJobs(process) = %v, want %v", got, want[len(want)-len(all):])
 	}
 	if got := names(startupJobs(cs, regexp.MustCompile("fib"), sis)); len(got) != 0 {
 		t.Errorf("startupJobs(fib) = %v, want none", got)

@@ -49,7 +49,12 @@ const baseline = "terra-interp"
 // impls are the implementations in the order the report lists them,
 // baseline first.
 var impls = []impl{
-	{Name: baseline, Programs: true, prepare: prepareTerra},
+	{Name: baseline, Programs: true, prepare: func(ctx context.Context, w workload) (runFunc, func(), error) {
+		return prepareTerra(ctx, terra.TierInterp, w)
+	}},
+	{Name: "terra-jit", Programs: true, prepare: func(ctx context.Context, w workload) (runFunc, func(), error) {
+		return prepareTerra(ctx, terra.TierJIT, w)
+	}},
 	{Name: "wazero-interp", Programs: true, prepare: func(ctx context.Context, w workload) (runFunc, func(), error) {
 		return prepareWazero(ctx, wazero.NewRuntimeConfigInterpreter(), w)
 	}},
@@ -62,11 +67,11 @@ var impls = []impl{
 // kernelResult formats a kernel's result as runFunc returns it.
 func kernelResult(v uint64) string { return fmt.Sprintf("%#x", v) }
 
-// prepareTerra runs w in terra's interpreter through the public API, and
+// prepareTerra runs w on a tier of terra through the public API, and
 // programs with host/wasi. Kernels are instantiated once; every run of a
 // program instantiates WASI and the module anew from the compiled module.
-func prepareTerra(ctx context.Context, w workload) (runFunc, func(), error) {
-	rt, err := terra.NewRuntime(terra.Config{Tier: terra.TierInterp})
+func prepareTerra(ctx context.Context, tier terra.Tier, w workload) (runFunc, func(), error) {
+	rt, err := terra.NewRuntime(terra.Config{Tier: tier})
 	if err != nil {
 		return nil, nil, err
 	}

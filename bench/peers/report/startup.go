@@ -40,8 +40,11 @@ type startupResult struct {
 // compiler, with the command-line runners that bench.Startup uses for
 // measure=process.
 func startupImpls() []bench.Impl {
+	jit := bench.TerraImpl(terra.TierJIT)
+	jit.Decode = nil // the same as the interpreter's
 	return []bench.Impl{
 		bench.TerraImpl(terra.TierInterp),
+		jit,
 		peers.WazeroImpl("wazero-interp", wazero.NewRuntimeConfigInterpreter, "-interpreter"),
 		peers.WazeroImpl("wazero-compiler", wazero.NewRuntimeConfigCompiler),
 	}
