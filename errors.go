@@ -17,6 +17,13 @@ var (
 	ErrNameInUse = errors.New("name in use")
 	// ErrClosed reports the use of a closed instance.
 	ErrClosed = errors.New("instance closed")
+	// ErrRuntimeClosed reports the use of a closed Runtime.
+	ErrRuntimeClosed = errors.New("runtime closed")
+	// ErrModuleClosed reports the instantiation of a closed CompiledModule.
+	ErrModuleClosed = errors.New("compiled module closed")
+	// ErrNil reports a nil argument or receiver, or a zero value that only
+	// a constructor makes (a Runtime not made by NewRuntime).
+	ErrNil = errors.New("nil argument")
 	// ErrImmutable reports an attempt to set an immutable global.
 	ErrImmutable = errors.New("global is immutable")
 	// ErrMemoryLimit reports a memory whose minimum size exceeds
@@ -35,6 +42,10 @@ var (
 // when it happened, innermost first. Errors of calls and instantiations
 // wrap it; get it with errors.As.
 type Trap = store.Trap
+
+// MaxTrapFrames bounds the frames a Trap records: of a deeper stack it
+// keeps the innermost and outermost halves (see Trap.Omitted).
+const MaxTrapFrames = store.MaxTrapFrames
 
 // TrapKind says why execution trapped.
 type TrapKind = store.TrapKind

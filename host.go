@@ -33,7 +33,10 @@ func (c Caller) Memory() *Memory {
 // its results over them from index 0. It is at least as long as the
 // arguments and as the results. A returned error ends the whole call,
 // wasm frames included, and the outermost Function.Call returns it
-// wrapped.
+// wrapped; returning ctx.Err() once ctx is done (as a function blocked on
+// I/O should) ends it with a *Trap of kind TrapInterrupted, as when
+// WebAssembly code is interrupted. A panic ends the call with a
+// *HostPanicError.
 type HostFunc func(ctx context.Context, caller Caller, stack []uint64) error
 
 // GoFunc is a host function with its signature, ready to be exported by
@@ -92,93 +95,103 @@ func toCell[T Number](t wasm.ValueType, v T) uint64 {
 	return uint64(v)
 }
 
+// goFunc makes a GoFunc of fn, or one without implementation, which
+// HostModuleBuilder.Compile reports, if the typed function it adapts is
+// nil.
+func goFunc(isNil bool, params, results []wasm.ValueType, fn HostFunc) GoFunc {
+	if isNil {
+		fn = nil
+	}
+	return GoFunc{params: params, results: results, fn: fn}
+}
+
 // Func0 makes a host function of no parameters and one result.
 func Func0[R Number](fn func(context.Context, Caller) R) GoFunc {
 	r := valueType[R]()
-	return GoFunc{results: []wasm.ValueType{r}, fn: func(ctx context.Context, c Caller, s []uint64) error {
+	return goFunc(fn == nil, nil, []wasm.ValueType{r}, func(ctx context.Context, c Caller, s []uint64) error {
 		s[0] = toCell(r, fn(ctx, c))
 		return nil
-	}}
+	})
 }
 
 // Func1 makes a host function of one parameter and one result.
 func Func1[P1, R Number](fn func(context.Context, Caller, P1) R) GoFunc {
 	p1, r := valueType[P1](), valueType[R]()
-	return GoFunc{params: []wasm.ValueType{p1}, results: []wasm.ValueType{r}, fn: func(ctx context.Context, c Caller, s []uint64) error {
+	return goFunc(fn == nil, []wasm.ValueType{p1}, []wasm.ValueType{r}, func(ctx context.Context, c Caller, s []uint64) error {
 		s[0] = toCell(r, fn(ctx, c, fromCell[P1](p1, s[0])))
 		return nil
-	}}
+	})
 }
 
 // Func2 makes a host function of two parameters and one result.
 func Func2[P1, P2, R Number](fn func(context.Context, Caller, P1, P2) R) GoFunc {
 	p1, p2, r := valueType[P1](), valueType[P2](), valueType[R]()
-	return GoFunc{params: []wasm.ValueType{p1, p2}, results: []wasm.ValueType{r}, fn: func(ctx context.Context, c Caller, s []uint64) error {
+	return goFunc(fn == nil, []wasm.ValueType{p1, p2}, []wasm.ValueType{r}, func(ctx context.Context, c Caller, s []uint64) error {
 		s[0] = toCell(r, fn(ctx, c, fromCell[P1](p1, s[0]), fromCell[P2](p2, s[1])))
 		return nil
-	}}
+	})
 }
 
 // Func3 makes a host function of three parameters and one result.
 func Func3[P1, P2, P3, R Number](fn func(context.Context, Caller, P1, P2, P3) R) GoFunc {
 	p1, p2, p3, r := valueType[P1](), valueType[P2](), valueType[P3](), valueType[R]()
-	return GoFunc{params: []wasm.ValueType{p1, p2, p3}, results: []wasm.ValueType{r}, fn: func(ctx context.Context, c Caller, s []uint64) error {
+	return goFunc(fn == nil, []wasm.ValueType{p1, p2, p3}, []wasm.ValueType{r}, func(ctx context.Context, c Caller, s []uint64) error {
 		s[0] = toCell(r, fn(ctx, c, fromCell[P1](p1, s[0]), fromCell[P2](p2, s[1]), fromCell[P3](p3, s[2])))
 		return nil
-	}}
+	})
 }
 
 // Func4 makes a host function of four parameters and one result.
 func Func4[P1, P2, P3, P4, R Number](fn func(context.Context, Caller, P1, P2, P3, P4) R) GoFunc {
 	p1, p2, p3, p4, r := valueType[P1](), valueType[P2](), valueType[P3](), valueType[P4](), valueType[R]()
-	return GoFunc{params: []wasm.ValueType{p1, p2, p3, p4}, results: []wasm.ValueType{r}, fn: func(ctx context.Context, c Caller, s []uint64) error {
+	return goFunc(fn == nil, []wasm.ValueType{p1, p2, p3, p4}, []wasm.ValueType{r}, func(ctx context.Context, c Caller, s []uint64) error {
 		s[0] = toCell(r, fn(ctx, c, fromCell[P1](p1, s[0]), fromCell[P2](p2, s[1]), fromCell[P3](p3, s[2]), fromCell[P4](p4, s[3])))
 		return nil
-	}}
+	})
 }
 
 // Proc0 makes a host function of no parameters and no results.
 func Proc0(fn func(context.Context, Caller)) GoFunc {
-	return GoFunc{fn: func(ctx context.Context, c Caller, _ []uint64) error {
+	return goFunc(fn == nil, nil, nil, func(ctx context.Context, c Caller, _ []uint64) error {
 		fn(ctx, c)
 		return nil
-	}}
+	})
 }
 
 // Proc1 makes a host function of one parameter and no results.
 func Proc1[P1 Number](fn func(context.Context, Caller, P1)) GoFunc {
 	p1 := valueType[P1]()
-	return GoFunc{params: []wasm.ValueType{p1}, fn: func(ctx context.Context, c Caller, s []uint64) error {
+	return goFunc(fn == nil, []wasm.ValueType{p1}, nil, func(ctx context.Context, c Caller, s []uint64) error {
 		fn(ctx, c, fromCell[P1](p1, s[0]))
 		return nil
-	}}
+	})
 }
 
 // Proc2 makes a host function of two parameters and no results.
 func Proc2[P1, P2 Number](fn func(context.Context, Caller, P1, P2)) GoFunc {
 	p1, p2 := valueType[P1](), valueType[P2]()
-	return GoFunc{params: []wasm.ValueType{p1, p2}, fn: func(ctx context.Context, c Caller, s []uint64) error {
+	return goFunc(fn == nil, []wasm.ValueType{p1, p2}, nil, func(ctx context.Context, c Caller, s []uint64) error {
 		fn(ctx, c, fromCell[P1](p1, s[0]), fromCell[P2](p2, s[1]))
 		return nil
-	}}
+	})
 }
 
 // Proc3 makes a host function of three parameters and no results.
 func Proc3[P1, P2, P3 Number](fn func(context.Context, Caller, P1, P2, P3)) GoFunc {
 	p1, p2, p3 := valueType[P1](), valueType[P2](), valueType[P3]()
-	return GoFunc{params: []wasm.ValueType{p1, p2, p3}, fn: func(ctx context.Context, c Caller, s []uint64) error {
+	return goFunc(fn == nil, []wasm.ValueType{p1, p2, p3}, nil, func(ctx context.Context, c Caller, s []uint64) error {
 		fn(ctx, c, fromCell[P1](p1, s[0]), fromCell[P2](p2, s[1]), fromCell[P3](p3, s[2]))
 		return nil
-	}}
+	})
 }
 
 // Proc4 makes a host function of four parameters and no results.
 func Proc4[P1, P2, P3, P4 Number](fn func(context.Context, Caller, P1, P2, P3, P4)) GoFunc {
 	p1, p2, p3, p4 := valueType[P1](), valueType[P2](), valueType[P3](), valueType[P4]()
-	return GoFunc{params: []wasm.ValueType{p1, p2, p3, p4}, fn: func(ctx context.Context, c Caller, s []uint64) error {
+	return goFunc(fn == nil, []wasm.ValueType{p1, p2, p3, p4}, nil, func(ctx context.Context, c Caller, s []uint64) error {
 		fn(ctx, c, fromCell[P1](p1, s[0]), fromCell[P2](p2, s[1]), fromCell[P3](p3, s[2]), fromCell[P4](p4, s[3]))
 		return nil
-	}}
+	})
 }
 
 // HostModuleBuilder defines a module implemented in Go: functions, and
@@ -229,12 +242,18 @@ func (r *Runtime) NewHostModule(name string) *HostModuleBuilder {
 
 // Func exports fn under name.
 func (b *HostModuleBuilder) Func(name string, fn GoFunc) *HostModuleBuilder {
+	if b == nil {
+		return nil
+	}
 	return b.FuncRaw(name, fn.params, fn.results, fn.fn)
 }
 
 // FuncRaw exports under name a function of the given signature,
 // implemented by fn.
 func (b *HostModuleBuilder) FuncRaw(name string, params, results []wasm.ValueType, fn HostFunc) *HostModuleBuilder {
+	if b == nil {
+		return nil
+	}
 	t := wasm.FuncType{Params: slices.Clone(params), Results: slices.Clone(results)}
 	b.m.funcs = append(b.m.funcs, hostFunc{name: name, typ: t, fn: fn})
 	return b
@@ -243,6 +262,9 @@ func (b *HostModuleBuilder) FuncRaw(name string, params, results []wasm.ValueTyp
 // Global exports under name a global of type t, initially value; a v128
 // global gets value as its low half and zero as its high half.
 func (b *HostModuleBuilder) Global(name string, t wasm.GlobalType, value uint64) *HostModuleBuilder {
+	if b == nil {
+		return nil
+	}
 	b.m.globals = append(b.m.globals, hostGlobal{name: name, typ: t, lo: value})
 	return b
 }
@@ -250,6 +272,9 @@ func (b *HostModuleBuilder) Global(name string, t wasm.GlobalType, value uint64)
 // GlobalV128 exports under name a v128 global, initially the 128 bits
 // hi:lo.
 func (b *HostModuleBuilder) GlobalV128(name string, mutable bool, lo, hi uint64) *HostModuleBuilder {
+	if b == nil {
+		return nil
+	}
 	t := wasm.GlobalType{Type: wasm.V128, Mutable: mutable}
 	b.m.globals = append(b.m.globals, hostGlobal{name: name, typ: t, lo: lo, hi: hi})
 	return b
@@ -258,6 +283,9 @@ func (b *HostModuleBuilder) GlobalV128(name string, mutable bool, lo, hi uint64)
 // Table exports under name a table of type t, of its minimum size, with
 // null elements.
 func (b *HostModuleBuilder) Table(name string, t wasm.TableType) *HostModuleBuilder {
+	if b == nil {
+		return nil
+	}
 	b.m.tables = append(b.m.tables, hostTable{name: name, typ: t})
 	return b
 }
@@ -265,6 +293,9 @@ func (b *HostModuleBuilder) Table(name string, t wasm.TableType) *HostModuleBuil
 // Memory exports under name a memory of type t, of its minimum size,
 // zeroed.
 func (b *HostModuleBuilder) Memory(name string, t wasm.MemoryType) *HostModuleBuilder {
+	if b == nil {
+		return nil
+	}
 	b.m.memories = append(b.m.memories, hostMemory{name: name, typ: t})
 	return b
 }
@@ -273,6 +304,12 @@ func (b *HostModuleBuilder) Memory(name string, t wasm.MemoryType) *HostModuleBu
 // Runtime.Instantiate can instantiate any number of times, under any
 // name. Later changes to the builder do not affect it.
 func (b *HostModuleBuilder) Compile() (*CompiledModule, error) {
+	if b == nil {
+		return nil, fmt.Errorf("terra: host module: nil HostModuleBuilder: %w", ErrNil)
+	}
+	if err := b.rt.check(context.Background()); err != nil {
+		return nil, fmt.Errorf("terra: host module %q: %w", b.m.name, err)
+	}
 	if err := b.m.check(b.rt.store); err != nil {
 		return nil, fmt.Errorf("terra: host module %q: %w", b.m.name, err)
 	}
@@ -390,12 +427,9 @@ func (r *Runtime) instantiateHost(h *hostModule, name string) (*store.Instance, 
 	funcs := make([]store.Function, len(h.funcs))
 	for i := range h.funcs {
 		def := &h.funcs[i]
-		fn := def.fn
 		f := &funcs[i]
 		f.Type, f.Module, f.Name, f.Instance = &def.typ, h.name, def.name, inst
-		f.Host = func(ctx context.Context, caller *store.Instance, stack []uint64) error {
-			return fn(ctx, Caller{inst: caller}, stack)
-		}
+		f.Host = hostCall(h.name, def.name, def.fn)
 		inst.Funcs = append(inst.Funcs, f)
 		inst.Exports[def.name] = store.Extern{Kind: wasm.ExternFunc, Func: f}
 	}

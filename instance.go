@@ -17,11 +17,20 @@ type Instance struct {
 	inst   *store.Instance
 	name   string
 	closed atomic.Bool
+	// cm is the module it instantiates; prev and next link the runtime's
+	// open instances (see lifecycle.go).
+	cm         *CompiledModule
+	prev, next *Instance
 }
 
 // Name returns the name the instance is registered under, or "" if it is
 // anonymous.
-func (i *Instance) Name() string { return i.name }
+func (i *Instance) Name() string {
+	if i == nil {
+		return ""
+	}
+	return i.name
+}
 
 // Close frees the instance's name and its resources, and makes calls
 // through the Functions it returned fail with ErrClosed. While other
@@ -32,28 +41,32 @@ func (i *Instance) Name() string { return i.name }
 // resolving, and calling it traps, and its memory goes back to the
 // process's pool: slices from Memory.Bytes must not be used afterwards. Close must not race with calls
 // into the instance. Closing twice does nothing. An instance that is never
-// closed lives as long as its Runtime, and keeps its memory reservation
+// closed lives until Runtime.Close, and keeps its memory reservation
 // (see ErrAddressSpace).
 func (i *Instance) Close() error {
-	if i.closed.Swap(true) {
+	if i == nil || i.inst == nil || i.closed.Swap(true) {
 		return nil
 	}
+	i.rt.untrack(i)
 	// Releasing the functions drops the runtime's last references to the
 	// instance, so that its memory can be collected.
 	i.inst.Release()
-	if i.name == "" {
-		return nil
+	if i.name != "" {
+		i.rt.mu.Lock()
+		if i.rt.names[i.name] == i {
+			delete(i.rt.names, i.name)
+		}
+		i.rt.mu.Unlock()
 	}
-	i.rt.mu.Lock()
-	defer i.rt.mu.Unlock()
-	if i.rt.names[i.name] == i {
-		delete(i.rt.names, i.name)
-	}
+	i.cm.instanceClosed()
 	return nil
 }
 
 // export returns the export name of the given kind, or false.
 func (i *Instance) export(name string, kind wasm.ExternKind) (store.Extern, bool) {
+	if i == nil || i.inst == nil {
+		return store.Extern{}, false
+	}
 	ext, ok := i.inst.Exports[name]
 	return ext, ok && ext.Kind == kind
 }
@@ -122,12 +135,25 @@ type Function struct {
 }
 
 // Type returns the function's signature. Its slices must not be modified.
-func (f *Function) Type() wasm.FuncType { return *f.f.Type }
+func (f *Function) Type() wasm.FuncType {
+	if f == nil || f.f == nil {
+		return wasm.FuncType{}
+	}
+	return *f.f.Type
+}
 
 // Call calls the function with one cell per argument (two for a v128) and
 // returns its results likewise. Errors wrap a *Trap if the function traps
-// (TrapInterrupted when ctx is done), or the error of a host function.
+// (TrapInterrupted when ctx is done, also while a host function waits),
+// a *HostPanicError if a host function panics, or the error of a host
+// function.
 func (f *Function) Call(ctx context.Context, args ...uint64) ([]uint64, error) {
+	if f == nil || f.f == nil {
+		return nil, fmt.Errorf("terra: call of a nil Function (ExportedFunction returns nil for a missing export): %w", ErrNil)
+	}
+	if ctx == nil {
+		return nil, fmt.Errorf("terra: call %q: nil Context: %w", f.name, ErrNil)
+	}
 	if f.inst.closed.Load() {
 		return nil, fmt.Errorf("terra: call %q: %w", f.name, ErrClosed)
 	}
@@ -156,53 +182,71 @@ type Memory struct {
 }
 
 // Type returns the memory's declared type.
-func (m *Memory) Type() wasm.MemoryType { return m.mem.Type }
+func (m *Memory) Type() wasm.MemoryType {
+	if m == nil {
+		return wasm.MemoryType{}
+	}
+	return m.mem.Type
+}
 
 // Pages returns the current size in 64 KiB pages.
-func (m *Memory) Pages() uint32 { return m.mem.Pages() }
+func (m *Memory) Pages() uint32 { return uint32(len(m.Bytes()) / wasm.PageSize) }
 
-// Bytes returns the whole memory.
-func (m *Memory) Bytes() []byte { return m.mem.Bytes }
+// Bytes returns the whole memory; nil for a nil Memory, or one whose
+// instance is closed and freed.
+func (m *Memory) Bytes() []byte {
+	if m == nil {
+		return nil
+	}
+	return m.mem.Bytes
+}
 
 // Grow adds delta pages and returns the previous size in pages. It fails
 // if the memory would exceed its maximum or the runtime's limit.
 func (m *Memory) Grow(delta uint32) (previous uint32, ok bool) {
+	if m == nil {
+		return 0, false
+	}
 	old := m.mem.Grow(delta)
 	return uint32(old), old >= 0
 }
 
 // Read returns the n bytes at offset.
 func (m *Memory) Read(offset, n uint32) ([]byte, bool) {
+	b := m.Bytes()
 	end := uint64(offset) + uint64(n)
-	if end > uint64(len(m.mem.Bytes)) {
+	if end > uint64(len(b)) {
 		return nil, false
 	}
-	return m.mem.Bytes[offset:end:end], true
+	return b[offset:end:end], true
 }
 
 // Write copies data to offset.
 func (m *Memory) Write(offset uint32, data []byte) bool {
-	if uint64(offset)+uint64(len(data)) > uint64(len(m.mem.Bytes)) {
+	b := m.Bytes()
+	if uint64(offset)+uint64(len(data)) > uint64(len(b)) {
 		return false
 	}
-	copy(m.mem.Bytes[offset:], data)
+	copy(b[offset:], data)
 	return true
 }
 
 // ReadUint8 returns the byte at offset.
 func (m *Memory) ReadUint8(offset uint32) (byte, bool) {
-	if uint64(offset) >= uint64(len(m.mem.Bytes)) {
+	b := m.Bytes()
+	if uint64(offset) >= uint64(len(b)) {
 		return 0, false
 	}
-	return m.mem.Bytes[offset], true
+	return b[offset], true
 }
 
 // WriteUint8 writes v at offset.
 func (m *Memory) WriteUint8(offset uint32, v byte) bool {
-	if uint64(offset) >= uint64(len(m.mem.Bytes)) {
+	b := m.Bytes()
+	if uint64(offset) >= uint64(len(b)) {
 		return false
 	}
-	m.mem.Bytes[offset] = v
+	b[offset] = v
 	return true
 }
 
@@ -249,14 +293,27 @@ type Global struct {
 }
 
 // Type returns the global's type.
-func (g *Global) Type() wasm.GlobalType { return g.g.Type }
+func (g *Global) Type() wasm.GlobalType {
+	if g == nil {
+		return wasm.GlobalType{}
+	}
+	return g.g.Type
+}
 
 // Get returns the value; of a v128, the low half.
-func (g *Global) Get() uint64 { return g.g.Lo }
+func (g *Global) Get() uint64 {
+	lo, _ := g.GetV128()
+	return lo
+}
 
 // GetV128 returns both halves of the value; the high half is zero unless
 // the global is a v128.
-func (g *Global) GetV128() (lo, hi uint64) { return g.g.Lo, g.g.Hi }
+func (g *Global) GetV128() (lo, hi uint64) {
+	if g == nil {
+		return 0, 0
+	}
+	return g.g.Lo, g.g.Hi
+}
 
 // Set sets the value of a mutable global; a v128 gets v as its low half
 // and zero as its high half. It fails with ErrImmutable for an immutable
@@ -268,6 +325,9 @@ func (g *Global) Set(v uint64) error {
 // SetV128 sets both halves of the value of a mutable global; for a global
 // that is not a v128, hi must be zero.
 func (g *Global) SetV128(lo, hi uint64) error {
+	if g == nil {
+		return fmt.Errorf("terra: set global: nil Global: %w", ErrNil)
+	}
 	t := g.g.Type
 	switch {
 	case !t.Mutable:
@@ -289,17 +349,35 @@ type Table struct {
 }
 
 // Type returns the table's declared type.
-func (t *Table) Type() wasm.TableType { return t.t.Type }
+func (t *Table) Type() wasm.TableType {
+	if t == nil {
+		return wasm.TableType{}
+	}
+	return t.t.Type
+}
 
 // Size returns the number of elements.
-func (t *Table) Size() uint32 { return t.t.Size() }
+func (t *Table) Size() uint32 {
+	if t == nil {
+		return 0
+	}
+	return t.t.Size()
+}
 
 // Get returns element i, or false if i is out of bounds.
-func (t *Table) Get(i uint32) (ref uint64, ok bool) { return t.t.Get(i) }
+func (t *Table) Get(i uint32) (ref uint64, ok bool) {
+	if t == nil {
+		return 0, false
+	}
+	return t.t.Get(i)
+}
 
 // Set sets element i. It fails if i is out of bounds, or for a funcref
 // that names no function.
 func (t *Table) Set(i uint32, ref uint64) error {
+	if t == nil {
+		return fmt.Errorf("terra: set table element %d: nil Table: %w", i, ErrNil)
+	}
 	if uint64(i) >= uint64(len(t.t.Elems)) {
 		return fmt.Errorf("terra: set table element %d of %d: out of bounds", i, len(t.t.Elems))
 	}

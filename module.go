@@ -18,6 +18,7 @@ type CompiledModule struct {
 	// recycler keeps the storage of closed instances for new ones.
 	recycler store.Recycler
 	host     *hostModule // nil for a WebAssembly module
+	state    moduleState // open instances, and whether Close was called
 }
 
 // ExternType is the type of an import or export: its kind and the type
@@ -44,7 +45,7 @@ type Export struct {
 
 // Imports lists the module's imports in order. A host module has none.
 func (c *CompiledModule) Imports() []Import {
-	if c.module == nil {
+	if c == nil || c.module == nil {
 		return nil
 	}
 	m := c.module
@@ -70,8 +71,13 @@ func (c *CompiledModule) Imports() []Import {
 // of their kinds (functions, tables, memories, globals), each in the order
 // they were defined.
 func (c *CompiledModule) Exports() []Export {
-	if c.host != nil {
+	switch {
+	case c == nil:
+		return nil
+	case c.host != nil:
 		return c.host.exports()
+	case c.module == nil:
+		return nil
 	}
 	m := c.module
 	exports := make([]Export, len(m.Exports))

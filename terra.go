@@ -40,7 +40,18 @@
 //
 // Traps are *Trap errors (wrapped: use errors.As), link failures *LinkError,
 // and a module that fails to decode or validate yields a
-// *wasm.MalformedError or *wasm.InvalidError.
+// *wasm.MalformedError or *wasm.InvalidError. A call whose context ends
+// traps with TrapInterrupted, whether WebAssembly code or a host function
+// was running; a host function that panics ends the call with a
+// *HostPanicError. Nil arguments and closed runtimes, modules and
+// instances give errors (ErrNil, ErrRuntimeClosed, ErrModuleClosed,
+// ErrClosed), never panics.
+//
+// # Lifecycle
+//
+// Runtime.Close closes every instance and module of a runtime, giving their
+// memory reservations back to the process's pool, which all runtimes share
+// (see SetReservationLimit, Config.MaxMemories and Runtime.Stats).
 //
 // # Concurrency
 //
@@ -116,6 +127,12 @@ type Config struct {
 	// ErrMemoryLimit), and memory.grow fails beyond it. Zero means no limit
 	// beyond the module's own maximum.
 	MemoryLimitPages uint32
+	// MaxMemories bounds the memory reservations that the runtime's
+	// instances hold at once, out of the process's budget that every
+	// runtime shares (see SetReservationLimit), so that a runtime that
+	// leaks instances cannot starve the others: beyond it, instantiation
+	// fails with ErrAddressSpace. Zero means no bound but the process's.
+	MaxMemories int
 }
 
 // features returns the feature set that c selects.
@@ -139,12 +156,13 @@ type Runtime struct {
 	engine   *engine.Engine
 	// hostMemory allocates host modules' memories; nil where memories are
 	// Go slices.
-	hostMemory *engine.PooledMemory
+	hostMemory store.MemoryAllocator
 
 	mu sync.Mutex
 	// names holds the named instances. A nil entry reserves a name for an
 	// instantiation in progress.
 	names map[string]*Instance
+	life  runtimeLife // guarded by mu (see lifecycle.go)
 }
 
 // NewRuntime returns a runtime configured by cfg. Tiers this build or
@@ -157,6 +175,9 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 	if cfg.MaxCallDepth < 0 {
 		return nil, fmt.Errorf("terra: negative MaxCallDepth %d", cfg.MaxCallDepth)
 	}
+	if cfg.MaxMemories < 0 {
+		return nil, fmt.Errorf("terra: negative MaxMemories %d", cfg.MaxMemories)
+	}
 	e, err := newEngine(cfg)
 	if err != nil {
 		return nil, err
@@ -165,14 +186,18 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("terra: %w", err)
 	}
-	return &Runtime{
-		features:   features,
-		memLimit:   cfg.MemoryLimitPages,
-		store:      store.New(),
-		engine:     e,
-		hostMemory: hostMemory,
-		names:      make(map[string]*Instance),
-	}, nil
+	r := &Runtime{
+		features: features,
+		memLimit: cfg.MemoryLimitPages,
+		store:    store.New(),
+		engine:   e,
+		names:    make(map[string]*Instance),
+	}
+	r.life.maxMemories = int64(cfg.MaxMemories)
+	if hostMemory != nil {
+		r.hostMemory = r.life.counted(hostMemory)
+	}
+	return r, nil
 }
 
 // newEngine builds the engine of the tier cfg selects.
@@ -202,6 +227,9 @@ func newEngine(cfg Config) (*engine.Engine, error) {
 // *wasm.MalformedError or *wasm.InvalidError that locates the problem.
 // Compile copies wasmBytes, which the caller may reuse.
 func (r *Runtime) Compile(ctx context.Context, wasmBytes []byte) (*CompiledModule, error) {
+	if err := r.check(ctx); err != nil {
+		return nil, fmt.Errorf("terra: compile: %w", err)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
@@ -218,6 +246,12 @@ func (r *Runtime) Compile(ctx context.Context, wasmBytes []byte) (*CompiledModul
 // semantics; the runtime's Config.Core does not apply. m must not be
 // modified afterwards.
 func (r *Runtime) CompileModule(m *wasm.Module) (*CompiledModule, error) {
+	if err := r.check(context.Background()); err != nil {
+		return nil, fmt.Errorf("terra: compile: %w", err)
+	}
+	if m == nil {
+		return nil, fmt.Errorf("terra: compile: nil module: %w", ErrNil)
+	}
 	if len(m.FuncInfo) != len(m.Code) {
 		return nil, errors.New("terra: compile: module not validated; use wasm.Parse")
 	}
@@ -236,7 +270,11 @@ func (r *Runtime) newCompiled(m *wasm.Module) (*CompiledModule, error) {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
 	if mem != nil {
-		cm.memory = mem
+		cm.memory = r.life.counted(mem)
+	}
+	if err := r.addModule(cm); err != nil {
+		cm.free()
+		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
 	return cm, nil
 }
@@ -259,12 +297,19 @@ type InstanceConfig struct {
 //
 // Errors wrap a *LinkError if an import is missing or has the wrong type,
 // a *Trap if a segment does not fit (WebAssembly 2.0) or the start function
-// traps, ErrNameInUse if cfg.Name is taken, and ErrMemoryLimit if a memory
-// exceeds Config.MemoryLimitPages.
+// traps, ErrNameInUse if cfg.Name is taken, ErrMemoryLimit if a memory
+// exceeds Config.MemoryLimitPages, ErrAddressSpace if no memory
+// reservation is left, and ErrRuntimeClosed or ErrModuleClosed.
 func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg InstanceConfig) (*Instance, error) {
 	what := "instantiate"
 	if cfg.Name != "" {
 		what = fmt.Sprintf("instantiate %q", cfg.Name)
+	}
+	if err := r.check(ctx); err != nil {
+		return nil, fmt.Errorf("terra: %s: %w", what, err)
+	}
+	if cm == nil {
+		return nil, fmt.Errorf("terra: %s: nil CompiledModule: %w", what, ErrNil)
 	}
 	if cm.rt != r {
 		return nil, fmt.Errorf("terra: %s: module compiled by another runtime", what)
@@ -279,10 +324,14 @@ func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg Insta
 			return nil, fmt.Errorf("terra: %s: imports of %q: %w", what, module, ErrClosed)
 		}
 	}
+	if !cm.state.acquire() {
+		return nil, fmt.Errorf("terra: %s: %w", what, ErrModuleClosed)
+	}
 	if err := r.reserve(cfg.Name); err != nil {
+		cm.instanceClosed()
 		return nil, fmt.Errorf("terra: %s: %w", what, err)
 	}
-	inst := &Instance{rt: r, name: cfg.Name}
+	inst := &Instance{rt: r, name: cfg.Name, cm: cm}
 	var err error
 	if cm.host != nil {
 		inst.inst, err = r.instantiateHost(cm.host, cfg.Name)
@@ -293,8 +342,12 @@ func (r *Runtime) Instantiate(ctx context.Context, cm *CompiledModule, cfg Insta
 	}
 	if err != nil {
 		inst = nil
+		cm.instanceClosed()
 	}
 	r.settle(cfg.Name, inst)
+	if err == nil {
+		err = r.track(inst)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("terra: %s: %w", what, err)
 	}
@@ -333,6 +386,9 @@ func (r *Runtime) settle(name string, inst *Instance) {
 
 // Module returns the open instance registered under name, or nil.
 func (r *Runtime) Module(name string) *Instance {
+	if r == nil || r.store == nil {
+		return nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.names[name]

@@ -68,6 +68,7 @@ func newRuntime(t *testing.T, cfg terra.Config) *terra.Runtime {
 	t.Helper()
 	rt, err := terra.NewRuntime(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { rt.Close() })
 	return rt
 }
 
@@ -306,6 +307,7 @@ func TestSegmentTrap(t *testing.T) {
 	var trap *terra.Trap
 	require.ErrorAs(t, err, &trap)
 	require.Equal(t, terra.TrapMemoryOutOfBounds, trap.Kind)
+	require.ErrorContains(t, err, "data segment 0 (1 bytes at 0) does not fit in memory 0 of 0 bytes: wasm trap: out of bounds memory access")
 
 	rt1 := newRuntime(t, terra.Config{Core: terra.CoreV1})
 	cm, err = rt1.Compile(ctx, dataWasm(0))

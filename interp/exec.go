@@ -525,7 +525,7 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 		m.suspend(pc)
 		args := m.stack[newfp : newfp+n]
 		if err := m.call.Invoke(inst, f, args); err != nil {
-			return 0, err
+			return 0, m.hostTrap(err, f, pc)
 		}
 		// A nested run on this machine may have grown the stack.
 		copy(m.stack[newfp:newfp+n], args)

@@ -264,6 +264,20 @@ func (m *machine) trap(kind store.TrapKind, fn *function, inst *store.Instance, 
 	return m.call.Trap(kind, m.stackTrace(nil, fn, inst, pc))
 }
 
+// hostTrap gives a trap that host function f returned without frames (an
+// interrupted host call) the stack trace of the call: f, then the wasm
+// frames. Other errors pass unchanged.
+func (m *machine) hostTrap(err error, f *store.Function, pc int) error {
+	t, ok := err.(*store.Trap)
+	if !ok || len(t.Frames) > 0 {
+		return err
+	}
+	c := *t
+	host := store.Frame{Instance: f.Module, Name: f.Name, Offset: -1}
+	c.SetFrames(m.stackTrace([]store.Frame{host}, m.fn, m.inst, pc))
+	return &c
+}
+
 func frameOf(fn *function, inst *store.Instance, pc int) store.Frame {
 	f := store.Frame{Instance: inst.Name, Func: fn.index, Name: inst.Module.FuncName(fn.index), Offset: -1}
 	if pc > 0 && pc <= len(fn.offsets) {

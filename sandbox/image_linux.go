@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -25,11 +26,21 @@ const mapImageMin = 256 << 10
 // imageFile is a sealed memfd holding an image, rounded up to whole host
 // pages so that it can be mapped.
 type imageFile struct {
-	fd   int
-	size int
+	fd      int
+	size    int
+	cleanup runtime.Cleanup // closes fd once the image is unreachable
+	closed  atomic.Bool
 }
 
-func (f imageFile) ok() bool { return f.size != 0 }
+func (f *imageFile) close() error {
+	if !f.ok() || f.closed.Swap(true) {
+		return nil
+	}
+	f.cleanup.Stop()
+	return os.NewSyscallError("close", unix.Close(f.fd))
+}
+
+func (f *imageFile) ok() bool { return f.size != 0 }
 
 func newImage(data []byte, mapped bool) (*Image, error) {
 	img := &Image{data: data}
@@ -46,11 +57,11 @@ func newImage(data []byte, mapped bool) (*Image, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("sandbox: image: %w", err)
 	}
-	img.mapped = imageFile{fd: fd, size: size}
+	img.mapped.fd, img.mapped.size = fd, size
 	// Memories that map the image hold the Image, so the file is closed
 	// only when nothing can map it any more; existing mappings keep the
 	// file's pages alive by themselves.
-	runtime.AddCleanup(img, func(fd int) { unix.Close(fd) }, fd)
+	img.mapped.cleanup = runtime.AddCleanup(img, func(fd int) { unix.Close(fd) }, fd)
 	return img, nil
 }
 
@@ -78,7 +89,7 @@ func fillSealed(fd int, data []byte, size int) error {
 // holds no image. The mapped pages are readable and writable like the
 // committed pages around them.
 func (m *Memory) mapImage(img *Image) error {
-	f := img.mapped
+	f := &img.mapped
 	_, err := unix.MmapPtr(f.fd, 0, unsafe.Pointer(unsafe.SliceData(m.region)), uintptr(f.size),
 		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED)
 	if err != nil {

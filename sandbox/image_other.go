@@ -7,7 +7,9 @@ const mapImageMin = int(^uint(0) >> 1)
 
 type imageFile struct{}
 
-func (imageFile) ok() bool { return false }
+func (*imageFile) ok() bool { return false }
+
+func (*imageFile) close() error { return nil }
 
 func newImage(data []byte, _ bool) (*Image, error) { return &Image{data: data}, nil }
 

@@ -134,7 +134,11 @@ func (p *Pool) take(img *Image) (*Memory, error) {
 // Put resets m and keeps it for reuse. A memory that cannot be reset, or
 // that comes back to a closed pool, is released instead.
 func (p *Pool) Put(m *Memory) {
-	if err := m.reset(); err != nil {
+	err := m.reset()
+	if err == nil && m.image != nil && m.image.forgotten.Load() {
+		err = m.dropImage()
+	}
+	if err != nil {
 		p.release(m)
 		return
 	}
@@ -199,6 +203,87 @@ func (p *Pool) trim(closing bool) {
 	p.closed = p.closed || closing
 	p.mu.Unlock()
 	for _, m := range idle {
+		p.release(m)
+	}
+}
+
+// Forget drops img from the pool, for an owner that will ask for it no
+// more: the idle memories holding it lose it now, the memories in use that
+// hold it lose it when they come back, and img's resources can be released
+// (see Image.Close).
+func (p *Pool) Forget(img *Image) {
+	img.forgotten.Store(true)
+	p.mu.Lock()
+	ms := p.imaged[img]
+	delete(p.imaged, img)
+	p.mu.Unlock()
+	for _, m := range ms {
+		if err := m.dropImage(); err != nil {
+			p.release(m)
+			continue
+		}
+		p.mu.Lock()
+		closed := p.closed
+		if !closed {
+			p.free = append(p.free, m)
+		}
+		p.mu.Unlock()
+		if closed {
+			p.release(m)
+		}
+	}
+}
+
+// PoolStats describes a pool's reservations.
+type PoolStats struct {
+	// InUse counts the reservations of memories handed out and not yet put
+	// back.
+	InUse int
+	// Idle counts the reservations kept for reuse.
+	Idle int
+	// Limit is the budget: InUse plus Idle never exceeds it.
+	Limit int
+}
+
+// Stats returns the pool's current numbers.
+func (p *Pool) Stats() PoolStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	idle := len(p.free)
+	for _, ms := range p.imaged {
+		idle += len(ms)
+	}
+	return PoolStats{InUse: p.live - idle, Idle: idle, Limit: p.limit}
+}
+
+// SetLimit changes the budget to limit reservations (0 means
+// DefaultReservations). Lowering it below the reservations made releases
+// idle ones; memories in use keep theirs, and no new reservation is made
+// until the pool is back under the limit.
+func (p *Pool) SetLimit(limit int) {
+	if limit <= 0 {
+		limit = DefaultReservations
+	}
+	p.mu.Lock()
+	p.limit = limit
+	var excess []*Memory
+	for p.live-len(excess) > limit && len(p.free) > 0 {
+		excess = append(excess, p.free[len(p.free)-1])
+		p.free = p.free[:len(p.free)-1]
+	}
+	for img, ms := range p.imaged {
+		for p.live-len(excess) > limit && len(ms) > 0 {
+			excess = append(excess, ms[len(ms)-1])
+			ms = ms[:len(ms)-1]
+		}
+		if len(ms) == 0 {
+			delete(p.imaged, img)
+		} else {
+			p.imaged[img] = ms
+		}
+	}
+	p.mu.Unlock()
+	for _, m := range excess {
 		p.release(m)
 	}
 }

@@ -239,6 +239,10 @@ func (v *funcValidator) popVals(ts []ValueType) {
 }
 
 func (v *funcValidator) pushCtrl(op Opcode, typ *FuncType) {
+	if len(v.ctrls) > maxNesting {
+		v.r.fail(fmt.Sprintf("blocks nested deeper than %d: implementation limit", maxNesting))
+		return
+	}
 	h := len(v.vals)
 	s := v.slots
 	ps, rs := 0, 0

@@ -25,6 +25,15 @@ const (
 var sectionNames = [...]string{"custom", "type", "import", "function", "table", "memory", "global",
 	"export", "start", "element", "code", "data", "data count"}
 
+// SectionName returns the name of the section with the given id ("code",
+// "data count", ...), or "" for an id the binary format does not define.
+func SectionName(id byte) string {
+	if int(id) < len(sectionNames) {
+		return sectionNames[id]
+	}
+	return ""
+}
+
 // sectionRank orders the non-custom sections: data count sits between
 // element and code.
 var sectionRank = [...]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10}
@@ -33,6 +42,14 @@ var sectionRank = [...]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10}
 // spec allows up to 2^32-1; like V8 and Wasmtime, terra rejects more than
 // 50,000 so that a few bytes cannot demand gigabytes of frame.
 const maxLocals = 50000
+
+// maxNesting bounds how deeply blocks, loops and ifs nest in one function.
+// Validation keeps a frame per level and the tiers a record per block, so
+// that a module of a million nested blocks (3 MB) took over 300 MB to
+// validate. Compilers nest deeply for switches and, Go's, for the resume
+// points of a function's calls: the Go runtime's deepest function nests 550
+// levels.
+const maxNesting = 50000
 
 var magic = []byte{0x00, 0x61, 0x73, 0x6D}
 

@@ -3,6 +3,7 @@ package wasm
 import (
 	"errors"
 	wt "github.com/terra-runtime/terra/internal/wasmtest"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -281,4 +282,40 @@ func TestAccessSize(t *testing.T) {
 		require.Len(t, results, 1, "%s", op)
 		require.NotEmpty(t, params, "%s", op)
 	}
+}
+
+// nested returns a module whose one function nests n empty blocks.
+func nested(n int) []byte {
+	code := make([]byte, 0, 3*n+1)
+	for range n {
+		code = append(code, 0x02, 0x40) // block
+	}
+	for range n + 1 {
+		code = append(code, 0x0B) // end
+	}
+	return wt.Module(
+		wt.Section(wt.SecType, wt.Vec(wt.FuncType(nil, nil))),
+		wt.Section(wt.SecFunction, wt.Vec([]byte{0})),
+		wt.Section(wt.SecCode, wt.Vec(wt.Body(nil, code...))),
+	)
+}
+
+func TestNestingLimit(t *testing.T) {
+	_, err := Parse(nested(maxNesting), Features2_0)
+	require.NoError(t, err, "nesting up to the limit")
+
+	// A million nested blocks, 3 MB: refused, in bounded memory.
+	data := nested(1_000_000)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = Parse(data, Features2_0)
+	runtime.ReadMemStats(&after)
+	var malformed *MalformedError
+	require.ErrorAs(t, err, &malformed)
+	require.ErrorContains(t, err, "blocks nested deeper than 50000: implementation limit")
+	require.Equal(t, 0, malformed.Func)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	require.Less(t, allocated, uint64(10*len(data)), "allocated %d MB to validate a %d MB module",
+		allocated>>20, len(data)>>20)
 }

@@ -1,53 +1,11 @@
 // Command terra-run runs a WebAssembly module with terra.
 //
-// Usage:
+// Its help (terra-run -h), which the README repeats, says how:
 //
-//	terra-run [flags] module.wasm [args...]
+//	usage: terra-run [flags] module.wasm [args...]
+//	       terra-run [flags] --invoke NAME module.wasm [args...]
 //
-// A command module (one that exports _start) runs with WASI preview 1:
-// args become the guest's argv after the module's path, and it gets the
-// process's standard streams, the environment variables that --env and
-// --inherit-env give, and the directories that --dir preopens. Flags must
-// come before module.wasm: everything after it goes to the guest.
-//
-// With --invoke NAME, terra-run instead calls the exported function NAME
-// with args parsed per its parameter types (i32 and i64 as decimal integers,
-// f32 and f64 as decimal floats, or inf, -inf, nan) and prints its results
-// one per line. A module that exports _initialize (a WASI reactor) has it
-// called first.
-//
-// Flags:
-//
-//	--dir HOST[::GUEST]  preopen the host directory HOST as GUEST (default:
-//	                     the same path); repeatable
-//	--env K=V            set an environment variable for the guest; --env K
-//	                     passes the host's value of K; repeatable
-//	--inherit-env        pass the whole host environment (before --env)
-//	--tier T             interp, jit or tiered; default: the best available
-//	--invoke NAME        call the exported function NAME instead of _start
-//	--max-memory SIZE    limit every memory to SIZE: 64MiB, 1GiB, 512KiB, or
-//	                     a number of 64 KiB pages
-//	--timeout D          interrupt the run after D (e.g. 5s)
-//	--stats              print the times of each phase to stderr
-//	--profile FILE       write a pprof CPU profile of the guest's functions
-//
-// Exit status:
-//
-//	the guest's      the code it passed to proc_exit, or 0 when _start
-//	                 returns; codes beyond 0-255 become 1
-//	0                --invoke: the function returned
-//	1                terra-run could not run the module: unreadable,
-//	                 malformed or invalid, an import missing, memory beyond
-//	                 --max-memory, a bad --dir, an unavailable tier, or a host
-//	                 error
-//	2                bad usage: unknown flag, bad flag value, bad --invoke
-//	                 arguments
-//	124              --timeout expired (the guest trapped as "interrupted")
-//	134              the guest trapped (as wasmtime does: 128+SIGABRT); the
-//	                 trap and its WebAssembly stack trace go to stderr
-//
-// Every failure is one line on stderr starting "terra-run: ", except that a
-// trap's stack trace follows on the next lines.
+// See usage in this file for the rest.
 package main
 
 import (
@@ -58,6 +16,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +36,62 @@ const (
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
+
+// usage is terra-run's help. The README's terra-run section repeats it
+// (TestREADMEShowsHelp checks).
+const usage = `usage: terra-run [flags] module.wasm [args...]
+       terra-run [flags] --invoke NAME module.wasm [args...]
+
+Runs a WebAssembly module. A WASI command (a module that exports _start)
+runs with WASI preview 1: args follow the module's path in its argv, and it
+gets the standard streams, the environment that --env and --inherit-env
+give, and the directories that --dir preopens. With --invoke, terra-run
+calls the exported function NAME instead, with args as its parameters (i32
+and i64 as decimal integers, f32 and f64 as decimal floats, inf, -inf or
+nan), and prints its results one per line; a module that exports
+_initialize has it called first.
+
+Flags go before module.wasm: everything after it is the guest's.
+
+  --dir HOST[::GUEST][:ro]  preopen the host directory HOST as GUEST (by
+                            default the same path), read-only with :ro;
+                            repeatable
+  --env K=V                 set a guest environment variable; --env K
+                            passes the host's K; repeatable
+  --inherit-env             pass the host's whole environment (before --env)
+  --invoke NAME             call the exported function NAME, not _start
+  --max-memory SIZE         limit every memory to SIZE: 64MiB, 1GiB, 512KiB,
+                            or a number of 64 KiB pages
+  --timeout D               interrupt the guest after D (5s, 1m30s), even
+                            while it waits for input; also bounds reading
+                            the module
+  --tier T                  interp, jit or tiered (default: the best this
+                            build has)
+  --stats                   print the time of each phase that ran to stderr
+  --profile FILE            write a pprof profile of the guest's functions
+                            (go tool pprof -top FILE)
+  -h, --help                print this help
+
+Exit status:
+  0-255  a WASI command's proc_exit code (0 when _start returns); a code
+         above 255 exits 1
+  0      --invoke: the function returned
+  1      the module cannot run: unreadable, not a regular file or pipe,
+         larger than 1 GiB, not WebAssembly, truncated, malformed or
+         invalid, an import missing, memory beyond --max-memory, no _start,
+         no export NAME, or a host error
+  2      bad usage: an unknown flag, a bad flag value (a --dir that is not a
+         directory, a --profile FILE that cannot be created, a --tier this
+         build lacks, a negative --timeout, ...), no module, or --invoke
+         arguments that do not fit the function
+  124    --timeout expired (the guest trapped as "interrupted")
+  134    the guest trapped (128+SIGABRT, as wasmtime exits), also while
+         instantiating (a data segment that does not fit its memory); the
+         trap and its WebAssembly stack trace go to stderr
+
+Every failure is one line on stderr starting "terra-run: ", but for a
+trap's stack trace on the lines after it.
+`
 
 // listFlag is a repeatable string flag.
 type listFlag []string
@@ -99,36 +114,39 @@ type options struct {
 	args       []string // after module
 }
 
-// usageError is a bad command line.
+// usageError is a bad command line: exit code 2.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("terra-run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported as one line by run
-	fs.Var(&o.dirs, "dir", "preopen the host directory `HOST[::GUEST]` (repeatable)")
-	fs.Var(&o.envs, "env", "set the guest's environment variable `K=V`; K alone passes the host's (repeatable)")
-	fs.BoolVar(&o.inheritEnv, "inherit-env", false, "pass the host's whole environment to the guest")
-	fs.StringVar(&o.tier, "tier", "", "execution `tier`: interp, jit or tiered (default: the best available)")
-	fs.StringVar(&o.invoke, "invoke", "", "call the exported function `NAME` with args instead of running _start")
-	fs.StringVar(&o.maxMemory, "max-memory", "", "limit each memory to `SIZE` (64MiB, 1GiB, or a number of 64 KiB pages)")
-	fs.DurationVar(&o.timeout, "timeout", 0, "interrupt the guest after `duration` (e.g. 5s)")
-	fs.BoolVar(&o.stats, "stats", false, "print phase times to stderr")
-	fs.StringVar(&o.profile, "profile", "", "write a pprof CPU profile of the guest to `FILE`")
+	fs.Var(&o.dirs, "dir", "")
+	fs.Var(&o.envs, "env", "")
+	fs.BoolVar(&o.inheritEnv, "inherit-env", false, "")
+	fs.StringVar(&o.tier, "tier", "", "")
+	fs.StringVar(&o.invoke, "invoke", "", "")
+	fs.StringVar(&o.maxMemory, "max-memory", "", "")
+	fs.DurationVar(&o.timeout, "timeout", 0, "")
+	fs.BoolVar(&o.stats, "stats", false, "")
+	fs.StringVar(&o.profile, "profile", "", "")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "usage: terra-run [flags] module.wasm [args...]")
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
+			fmt.Fprint(stderr, usage)
 			return nil, err
 		}
-		return nil, usageError{err.Error() + " (terra-run -h for usage)"}
+		return nil, usagef("%v (terra-run -h for usage)", err)
+	}
+	if o.timeout < 0 {
+		return nil, usagef("--timeout %v: want a positive duration, or 0 for none", o.timeout)
 	}
 	if fs.NArg() == 0 {
-		return nil, usageError{"no module given: usage: terra-run [flags] module.wasm [args...]"}
+		return nil, usagef("no module given: usage: terra-run [flags] module.wasm [args...]")
 	}
 	o.module = fs.Arg(0)
 	o.args = fs.Args()[1:]
@@ -202,22 +220,43 @@ func newRuntime(tier string, cfg terra.Config) (*terra.Runtime, terra.Tier, erro
 		cfg.Tier = terra.Tier(tier)
 		rt, err := terra.NewRuntime(cfg)
 		if errors.Is(err, terra.ErrTierUnavailable) {
-			return nil, "", fmt.Errorf("--tier %s: this build of terra has no %s tier yet (use --tier interp)", tier, tier)
+			return nil, "", usagef("--tier %s: this build of terra has no %s tier yet (use --tier interp)", tier, tier)
 		}
 		return rt, cfg.Tier, err
 	}
-	return nil, "", usageError{fmt.Sprintf("--tier %q: want interp, jit or tiered", tier)}
+	return nil, "", usagef("--tier %q: want interp, jit or tiered", tier)
 }
 
-// stats are the phase times that --stats prints.
+// stats are the times of the phases that ran, which --stats prints.
 type stats struct {
-	decode, validate, compile, instantiate, run time.Duration
-	tierUps                                     int
+	phases  []phase
+	tierUps int
+}
+
+type phase struct {
+	name string
+	time time.Duration
+}
+
+// done records that phase name, begun at start, ended.
+func (s *stats) done(name string, start time.Time) {
+	s.phases = append(s.phases, phase{name, time.Since(start)})
 }
 
 func (s *stats) print(w io.Writer, tier terra.Tier) {
-	fmt.Fprintf(w, "terra-run: tier %s: decode %v, validate %v, compile %v, instantiate %v, run %v, tier-ups %d\n",
-		tier, round(s.decode), round(s.validate), round(s.compile), round(s.instantiate), round(s.run), s.tierUps)
+	var b strings.Builder
+	fmt.Fprintf(&b, "terra-run: tier %s", tier)
+	for i, p := range s.phases {
+		sep := ", "
+		if i == 0 {
+			sep = ": "
+		}
+		fmt.Fprintf(&b, "%s%s %v", sep, p.name, round(p.time))
+		if p.name == "run" {
+			fmt.Fprintf(&b, ", tier-ups %d", s.tierUps)
+		}
+	}
+	fmt.Fprintln(w, b.String())
 }
 
 func round(d time.Duration) time.Duration {
@@ -242,48 +281,72 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = fail("internal error: %v", r)
 		}
 	}()
+	badUsage := func(err error) int {
+		fmt.Fprintf(stderr, "terra-run: %v\n", err)
+		return exitUsage
+	}
 
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "terra-run: %v\n", err)
-		return exitUsage
+		return badUsage(err)
 	}
 
 	var cfg terra.Config
 	if o.maxMemory != "" {
 		if cfg.MemoryLimitPages, err = parseMemory(o.maxMemory); err != nil {
-			fmt.Fprintf(stderr, "terra-run: %v\n", err)
-			return exitUsage
+			return badUsage(err)
 		}
 	}
+	preopens, err := parseDirs(o.dirs)
+	if err != nil {
+		return badUsage(err)
+	}
+	env, err := guestEnv(o.envs, o.inheritEnv)
+	if err != nil {
+		return badUsage(err)
+	}
 	var prof *guestProfiler
+	var profFile *os.File
 	if o.profile != "" {
+		// Created now, so that a path that cannot be written fails before
+		// the run rather than after it.
+		if profFile, err = os.Create(o.profile); err != nil {
+			return badUsage(fmt.Errorf("--profile: %w", err))
+		}
 		prof = newGuestProfiler(o.module, interpSampleInterval)
 		cfg.Profile = prof.sample
 		cfg.ProfileInterval = interpSampleInterval
 	}
-	preopens, err := parseDirs(o.dirs)
-	if err != nil {
-		return fail("%v", err)
-	}
-	env, err := guestEnv(o.envs, o.inheritEnv)
-	if err != nil {
-		fmt.Fprintf(stderr, "terra-run: %v\n", err)
-		return exitUsage
-	}
+	ran := false // whether the guest ran, and the profile is worth writing
+	defer func() {
+		if profFile == nil {
+			return
+		}
+		if !ran {
+			profFile.Close()
+			os.Remove(o.profile)
+			return
+		}
+		if err := writeProfile(profFile, prof); err != nil {
+			fmt.Fprintf(stderr, "terra-run: --profile: %v\n", err)
+			if code == 0 {
+				code = exitError
+			}
+		}
+	}()
 
 	rt, tier, err := newRuntime(o.tier, cfg)
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "terra-run: %v\n", err)
-			return exitUsage
+			return badUsage(err)
 		}
 		return fail("%v", err)
 	}
+	defer rt.Close()
 
 	ctx := context.Background()
 	if o.timeout > 0 {
@@ -299,25 +362,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 
-	data, err := os.ReadFile(o.module)
+	data, err := readModule(ctx, o.module)
+	if errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintf(stderr, "terra-run: %s: --timeout %v expired while reading the module\n", o.module, o.timeout)
+		return exitTimeout
+	}
 	if err != nil {
 		return fail("%v", err)
 	}
 	t0 := time.Now()
 	m, err := wasm.Decode(data, wasm.Features2_0)
-	st.decode = time.Since(t0)
+	st.done("decode", t0)
 	if err != nil {
 		return fail("%s: %s", o.module, describeDecodeError(data, err))
 	}
 	t0 = time.Now()
 	err = wasm.Validate(m)
-	st.validate = time.Since(t0)
+	st.done("validate", t0)
 	if err != nil {
-		return fail("%s: invalid module: %v", o.module, err)
+		return fail("%s: %v", o.module, err)
 	}
 	t0 = time.Now()
 	cm, err := rt.CompileModule(m)
-	st.compile = time.Since(t0)
+	st.done("compile", t0)
 	if err != nil {
 		return fail("%s: %v", o.module, err)
 	}
@@ -332,43 +399,42 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		preopens: preopens,
 	})
 	if err != nil {
-		st.instantiate = time.Since(t0)
+		st.done("instantiate", t0)
 		return fail("wasi: %v", err)
 	}
 	defer w.Close()
 	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
-	st.instantiate = time.Since(t0)
+	st.done("instantiate", t0)
 	if err != nil {
-		if c, ok := w.exitCode(err); ok { // proc_exit in the start function
+		// The start function may have run, and called proc_exit.
+		ran = true
+		if c, ok := w.exitCode(err); ok {
 			return guestExit(c)
 		}
-		if code, ok := trapExit(stderr, ctx, err); ok {
-			return code
+		var trap *terra.Trap
+		if errors.As(err, &trap) {
+			// Not the bare trap: a segment that does not fit is named.
+			fmt.Fprintf(stderr, "terra-run: %s: %s\n", o.module, strings.TrimPrefix(err.Error(), "terra: "))
+			return trapCode(ctx, trap)
 		}
 		return fail("%s: %s", o.module, describeInstantiateError(err, cfg.MemoryLimitPages))
 	}
 	defer inst.Close()
 
-	t0 = time.Now()
-	defer func() {
-		st.run = time.Since(t0)
-		if prof != nil {
-			if err := writeProfile(o.profile, prof); err != nil {
-				fmt.Fprintf(stderr, "terra-run: --profile: %v\n", err)
-				if code == 0 {
-					code = exitError
-				}
-			}
+	var f *terra.Function
+	if o.invoke == "" {
+		if f = inst.ExportedFunction("_start"); f == nil {
+			return fail("%s: no _start function to run: it is not a WASI command; use --invoke to call one of its functions%s",
+				o.module, flagsAfterModule(o.args))
 		}
-	}()
+	}
+	t0 = time.Now()
+	defer st.done("run", t0)
+	ran = true
 	if o.invoke != "" {
 		return invoke(ctx, inst, w, o.invoke, o.args, stdout, stderr)
 	}
-	start := inst.ExportedFunction("_start")
-	if start == nil {
-		return fail("%s: no _start function to run: it is not a WASI command; use --invoke to call one of its functions", o.module)
-	}
-	if _, err := start.Call(ctx); err != nil {
+	if _, err := f.Call(ctx); err != nil {
 		if c, ok := w.exitCode(err); ok {
 			return guestExit(c)
 		}
@@ -379,6 +445,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	return 0
 }
+
+// flagsAfterModule returns a hint if args, which go to the guest, hold
+// flags of terra-run's own, as when --invoke follows the module.
+func flagsAfterModule(args []string) string {
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && slices.Contains(flagNames, name) {
+			return fmt.Sprintf(" (%s comes after module.wasm, so it went to the guest: put terra-run's flags first)", a)
+		}
+	}
+	return ""
+}
+
+// flagNames are terra-run's flags.
+var flagNames = []string{"dir", "env", "inherit-env", "invoke", "max-memory", "timeout", "tier", "stats", "profile"}
 
 // interpSampleInterval is the --profile sampling period: 1ms, ten times
 // Go's, since guest programs under an interpreter are short and slow.
@@ -399,26 +480,16 @@ func trapExit(stderr io.Writer, ctx context.Context, err error) (int, bool) {
 		return 0, false
 	}
 	fmt.Fprintf(stderr, "terra-run: %v\n", trap)
-	if trap.Kind == terra.TrapInterrupted && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return exitTimeout, true
-	}
-	return exitTrap, true
+	return trapCode(ctx, trap), true
 }
 
-// describeDecodeError says why data is not a module, more plainly than the
-// decoder for the common cases: not wasm at all, and cut short.
-func describeDecodeError(data []byte, err error) string {
-	switch {
-	case len(data) < 4 || string(data[:4]) != "\x00asm":
-		return "not a WebAssembly module (no \\0asm magic number)"
-	case len(data) < 8:
-		return "truncated WebAssembly module (no version)"
+// trapCode is the exit code of a trap: --timeout's for the interruption
+// that its deadline caused.
+func trapCode(ctx context.Context, trap *terra.Trap) int {
+	if trap.Kind == terra.TrapInterrupted && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return exitTimeout
 	}
-	var me *wasm.MalformedError
-	if errors.As(err, &me) {
-		return "malformed module: " + me.Error()
-	}
-	return err.Error()
+	return exitTrap
 }
 
 // describeInstantiateError phrases the usual instantiation failures.
@@ -433,11 +504,7 @@ func describeInstantiateError(err error, limit uint32) string {
 	return err.Error()
 }
 
-func writeProfile(path string, p *guestProfiler) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
+func writeProfile(f *os.File, p *guestProfiler) error {
 	if err := p.build().Write(f); err != nil {
 		f.Close()
 		return err
@@ -481,32 +548,36 @@ func guestEnv(envs []string, inherit bool) ([]string, error) {
 	return env, nil
 }
 
-// preopen is a --dir: a host directory and its path in the guest.
+// preopen is a --dir: a host directory, its path in the guest, and
+// whether the guest may change it.
 type preopen struct {
 	host, guest string
+	readOnly    bool
 }
 
+// parseDirs parses --dir values: HOST, HOST::GUEST, and either with :ro
+// after it for a read-only preopen. HOST must be a directory.
 func parseDirs(dirs []string) ([]preopen, error) {
 	var out []preopen
 	for _, d := range dirs {
-		host, guest, ok := strings.Cut(d, "::")
+		spec, ro := strings.CutSuffix(d, ":ro")
+		host, guest, ok := strings.Cut(spec, "::")
 		if !ok {
 			guest = host
 		}
 		if host == "" || guest == "" {
-			return nil, fmt.Errorf("--dir %q: want HOST or HOST::GUEST", d)
+			return nil, usagef("--dir %q: want HOST, HOST::GUEST, HOST:ro or HOST::GUEST:ro", d)
 		}
 		fi, err := os.Stat(host)
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("--dir %s: no such directory", host)
-			}
-			return nil, fmt.Errorf("--dir %s: %v", host, err)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil, usagef("--dir %s: no such directory", host)
+		case err != nil:
+			return nil, usagef("--dir %s: %v", host, err)
+		case !fi.IsDir():
+			return nil, usagef("--dir %s: not a directory", host)
 		}
-		if !fi.IsDir() {
-			return nil, fmt.Errorf("--dir %s: not a directory", host)
-		}
-		out = append(out, preopen{host: host, guest: guest})
+		out = append(out, preopen{host: host, guest: guest, readOnly: ro})
 	}
 	return out, nil
 }

@@ -85,20 +85,32 @@ func TestBadInput(t *testing.T) {
 	}{
 		{name: "not wasm", module: []byte("#!/bin/sh\necho hello\n"), code: exitError, want: "not a WebAssembly module"},
 		{name: "empty file", module: []byte{}, code: exitError, want: "not a WebAssembly module"},
-		{name: "magic only", module: []byte("\x00asm"), code: exitError, want: "truncated WebAssembly module"},
-		{name: "truncated", module: truncated(t), code: exitError, want: "malformed module"},
-		{name: "invalid", module: invalidModule, code: exitError, want: "invalid module"},
+		{name: "magic only", module: []byte("\x00asm"), code: exitError, want: "truncated module: it ends before its version"},
+		{name: "truncated", module: truncated(t), code: exitError,
+			want: "truncated module: its code section at offset 0x149 has 3536 bytes, of which the file holds 2022"},
+		{name: "truncated header", module: truncated(t)[:9], code: exitError,
+			want: "truncated module: it ends in the header of the section at offset 0x8"},
+		{name: "malformed", module: []byte("\x00asm\x01\x00\x00\x00\x0e\x00"), code: exitError,
+			want: ": malformed module: module section at offset 0x8: malformed section id"},
+		{name: "invalid", module: invalidModule, code: exitError, want: ": invalid module: code section"},
 		{name: "missing import", module: importsMissing, code: exitError, want: "cannot link import env.missing"},
 		{name: "memory limit", module: bigMemory, args: []string{"--max-memory", "1MiB"}, code: exitError,
 			want: "needs more memory than --max-memory allows (16 pages, 1 MiB)"},
 		{name: "memory limit pages", module: bigMemory, args: []string{"--max-memory", "99"}, code: exitError,
 			want: "needs more memory than --max-memory allows (99 pages"},
 		{name: "no _start", module: noStart, code: exitError, want: "no _start function"},
-		{name: "missing dir", module: noStart, args: []string{"--dir", "/does/not/exist::/data"}, code: exitError,
+		{name: "missing dir", module: noStart, args: []string{"--dir", "/does/not/exist::/data"}, code: exitUsage,
 			want: "--dir /does/not/exist: no such directory"},
-		{name: "dir is a file", module: noStart, args: []string{"--dir", "run_test.go"}, code: exitError,
+		{name: "dir is a file", module: noStart, args: []string{"--dir", "run_test.go"}, code: exitUsage,
 			want: "--dir run_test.go: not a directory"},
-		{name: "tiered", module: noStart, args: []string{"--tier", "tiered"}, code: exitError, want: "no tiered tier yet"},
+		{name: "bad dir", module: noStart, args: []string{"--dir", "::/data"}, code: exitUsage, want: `--dir "::/data": want HOST`},
+		{name: "tiered", module: noStart, args: []string{"--tier", "tiered"}, code: exitUsage, want: "no tiered tier yet"},
+		{name: "negative timeout", module: noStart, args: []string{"--timeout", "-1s"}, code: exitUsage,
+			want: "--timeout -1s: want a positive duration"},
+		{name: "bad timeout", module: noStart, args: []string{"--timeout", "soon"}, code: exitUsage, want: "invalid value"},
+		{name: "bad env", module: noStart, args: []string{"--env", "=x"}, code: exitUsage, want: `--env "=x"`},
+		{name: "profile path", module: noStart, args: []string{"--profile", "/does/not/exist/cpu.pprof"}, code: exitUsage,
+			want: "--profile: open /does/not/exist/cpu.pprof: no such file or directory"},
 		{name: "unknown tier", module: noStart, args: []string{"--tier", "fast"}, code: exitUsage, want: `--tier "fast"`},
 		{name: "unknown flag", module: noStart, args: []string{"--frobnicate"}, code: exitUsage, want: "flag provided but not defined: -frobnicate"},
 		{name: "bad max-memory", module: noStart, args: []string{"--max-memory", "12 parsecs"}, code: exitUsage, want: "unknown unit"},
@@ -113,9 +125,18 @@ func TestBadInput(t *testing.T) {
 			assert.Contains(t, r.stderr, tt.want)
 			assert.True(t, strings.HasPrefix(r.stderr, "terra-run: "), "stderr: %q", r.stderr)
 			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line: %q", r.stderr)
+			for _, what := range []string{"malformed module", "invalid module"} {
+				assert.LessOrEqual(t, strings.Count(r.stderr, what), 1, "%q said once: %q", what, r.stderr)
+			}
 			assert.Empty(t, r.stdout)
 		})
 	}
+
+	t.Run("flags after the module", func(t *testing.T) {
+		r := runCLI(t, "", writeFile(t, "m.wasm", noStart), "--invoke", "f")
+		assert.Equal(t, exitError, r.code)
+		assert.Contains(t, r.stderr, "(--invoke comes after module.wasm, so it went to the guest: put terra-run's flags first)")
+	})
 
 	t.Run("no such file", func(t *testing.T) {
 		r := runCLI(t, "", "/does/not/exist.wasm")
@@ -128,10 +149,21 @@ func TestBadInput(t *testing.T) {
 		assert.Contains(t, r.stderr, "no module given")
 	})
 	t.Run("help", func(t *testing.T) {
-		r := runCLI(t, "", "-h")
-		assert.Equal(t, 0, r.code)
-		assert.Contains(t, r.stderr, "usage: terra-run [flags] module.wasm [args...]")
-		assert.Contains(t, r.stderr, "-max-memory")
+		for _, flag := range []string{"-h", "--help"} {
+			r := runCLI(t, "", flag)
+			assert.Equal(t, 0, r.code)
+			assert.Equal(t, usage, r.stderr)
+		}
+		for _, want := range []string{
+			"usage: terra-run [flags] module.wasm [args...]\n       terra-run [flags] --invoke NAME module.wasm [args...]",
+			"Flags go before module.wasm",
+			"--dir HOST[::GUEST][:ro]",
+			"Exit status:",
+			"124    --timeout expired",
+			"134    the guest trapped",
+		} {
+			assert.Contains(t, usage, want)
+		}
 	})
 }
 
@@ -168,9 +200,9 @@ func TestGuestEnv(t *testing.T) {
 
 func TestParseDirs(t *testing.T) {
 	dir := t.TempDir()
-	got, err := parseDirs([]string{dir, dir + "::/data"})
+	got, err := parseDirs([]string{dir, dir + "::/data", dir + ":ro", dir + "::/data:ro"})
 	require.NoError(t, err)
-	assert.Equal(t, []preopen{{dir, dir}, {dir, "/data"}}, got)
+	assert.Equal(t, []preopen{{dir, dir, false}, {dir, "/data", false}, {dir, dir, true}, {dir, "/data", true}}, got)
 	_, err = parseDirs([]string{"::/data"})
 	assert.Error(t, err)
 	_, err = parseDirs([]string{dir + "::"})
@@ -226,16 +258,25 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestStats(t *testing.T) {
-	r := runCLI(t, "", "--stats", "--invoke", "add", filepath.Join(programs, "c/add.wasm"), "1", "2")
+	r := runCLI(t, "", "--tier", "interp", "--stats", "--invoke", "add", filepath.Join(programs, "c/add.wasm"), "1", "2")
 	assert.Equal(t, 0, r.code)
 	assert.Equal(t, "3\n", r.stdout)
-	assert.Regexp(t, `^terra-run: tier (interp|jit): decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+, tier-ups 0\n$`, r.stderr)
+	assert.Regexp(t, `^terra-run: tier interp: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+, tier-ups 0\n$`, r.stderr)
+
+	// Only the phases that ran.
+	r = runCLI(t, "", "--tier", "interp", "--stats", writeFile(t, "m.wasm", invalidModule))
+	assert.Equal(t, exitError, r.code)
+	assert.Regexp(t, `\nterra-run: tier interp: decode \S+, validate \S+\n$`, r.stderr)
+	r = runCLI(t, "", "--tier", "interp", "--stats", writeFile(t, "m.wasm", importsMissing))
+	assert.Regexp(t, `\nterra-run: tier interp: decode \S+, validate \S+, compile \S+, instantiate \S+\n$`, r.stderr)
+	r = runCLI(t, "", "--tier", "interp", "--stats", "/does/not/exist.wasm")
+	assert.Regexp(t, `\nterra-run: tier interp\n$`, r.stderr)
 }
 
 // TestProfile profiles a spinning function and reads the profile back.
 func TestProfile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cpu.pprof")
-	r := runCLI(t, "", "--profile", path, "--timeout", "300ms", "--invoke", "spin", filepath.Join(programs, "c/add.wasm"), "1")
+	r := runCLI(t, "", "--tier", "interp", "--profile", path, "--timeout", "300ms", "--invoke", "spin", filepath.Join(programs, "c/add.wasm"), "1")
 	assert.Equal(t, exitTimeout, r.code)
 	f, err := os.Open(path)
 	require.NoError(t, err)

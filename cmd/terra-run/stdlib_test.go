@@ -89,6 +89,7 @@ func TestStdlib(t *testing.T) {
 			dir := filepath.Join(src, pkg)
 			start := time.Now()
 			r := runCLI(t, "",
+				"--tier", "interp", // the README's claim
 				"--timeout", timeout.String(),
 				"--dir", "/",
 				"--env", "PWD="+dir,

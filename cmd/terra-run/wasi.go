@@ -38,7 +38,7 @@ func instantiateWASI(ctx context.Context, rt *terra.Runtime, cm *terra.CompiledM
 		Stderr: s.stderr,
 	}
 	for _, p := range s.preopens {
-		cfg.Preopens = append(cfg.Preopens, wasi.Preopen{HostDir: p.host, GuestPath: p.guest})
+		cfg.Preopens = append(cfg.Preopens, wasi.Preopen{HostDir: p.host, GuestPath: p.guest, ReadOnly: p.readOnly})
 	}
 	m, err := wasi.Instantiate(ctx, rt, cfg)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -14,7 +15,7 @@ import (
 type fdKind uint8
 
 const (
-	kindStream   fdKind = iota // standard input or output: an io.Reader or io.Writer
+	kindStream   fdKind = iota // standard input or output: an io.Reader or io.Writer (see stream)
 	kindFile                   // a host file other than a directory
 	kindDir                    // a host directory
 	kindListener               // a listening socket
@@ -27,8 +28,12 @@ type fdEntry struct {
 	rights, inheriting uint64
 	flags              uint16 // fdflags
 
-	reader io.Reader // kindStream
-	writer io.Writer // kindStream
+	stream *stream // kindStream
+
+	// poll is set for host files that may block (pipes, character
+	// devices, sockets): they are open non-blocking on the host, and I/O
+	// waits for them with poll, so that the call's context can end it.
+	poll bool
 
 	fd       int     // kindFile and kindDir: the host's descriptor
 	preopen  *string // the guest path of a preopened directory
@@ -194,7 +199,7 @@ func (c *call) sync(fd, need uint64, sync func(int) error) error {
 	case kindFile, kindDir:
 		return sync(e.fd)
 	case kindStream:
-		if s, ok := e.writer.(interface{ Sync() error }); ok {
+		if s, ok := e.stream.w.(interface{ Sync() error }); ok {
 			return s.Sync()
 		}
 		return nil
@@ -233,7 +238,7 @@ func (e *fdEntry) filetype() (filetype, error) {
 		}
 		return modeFiletype(st.Mode), nil
 	}
-	if f, ok := e.stream().(*os.File); ok {
+	if f, ok := e.hostStream().(*os.File); ok {
 		var st unix.Stat_t
 		if err := unix.Fstat(int(f.Fd()), &st); err == nil {
 			return modeFiletype(st.Mode), nil
@@ -242,12 +247,12 @@ func (e *fdEntry) filetype() (filetype, error) {
 	return filetypeCharacterDevice, nil
 }
 
-// stream returns the reader or writer of a stream.
-func (e *fdEntry) stream() any {
-	if e.reader != nil {
-		return e.reader
+// hostStream returns the reader or writer of a stream.
+func (e *fdEntry) hostStream() any {
+	if e.stream.r != nil {
+		return e.stream.r
 	}
-	return e.writer
+	return e.stream.w
 }
 
 // modeFiletype returns the WASI type of a host file mode.
@@ -283,8 +288,8 @@ func fdFdstatSetFlags(c *call, a []uint64) error {
 		if flags&fdflagAppend != 0 {
 			host |= unix.O_APPEND
 		}
-		if flags&fdflagNonblock != 0 {
-			host |= unix.O_NONBLOCK
+		if flags&fdflagNonblock != 0 || e.poll {
+			host |= unix.O_NONBLOCK // a file that may block stays non-blocking on the host
 		}
 		if _, err := unix.FcntlInt(uintptr(e.fd), unix.F_SETFL, host); err != nil {
 			return err
@@ -319,7 +324,7 @@ func fdFilestatGet(c *call, a []uint64) error {
 		err = unix.Fstat(e.fd, &st)
 	case kindStream:
 		ft, _ := e.filetype()
-		if f, ok := e.stream().(*os.File); ok {
+		if f, ok := e.hostStream().(*os.File); ok {
 			err = unix.Fstat(int(f.Fd()), &st)
 		} else {
 			return c.putFilestat(uint32(a[1]), filestat{filetype: ft})
@@ -470,9 +475,9 @@ func (c *call) transfer(e *fdEntry, iovs, n uint64, offset int64, result uint64,
 	var done int
 	switch e.kind {
 	case kindFile, kindDir:
-		done, err = fileIO(e.fd, bufs, offset, read)
+		done, err = c.fileIO(e, bufs, offset, read)
 	case kindStream:
-		done, err = streamIO(e, bufs, read)
+		done, err = c.streamIO(e, bufs, read)
 	case kindConn:
 		done, err = c.connIO(e, bufs, read, false)
 	default:
@@ -484,37 +489,82 @@ func (c *call) transfer(e *fdEntry, iovs, n uint64, offset int64, result uint64,
 	return c.mem.PutUint32(uint32(result), uint32(done))
 }
 
-// fileIO reads or writes a host file.
-func fileIO(fd int, bufs [][]byte, offset int64, read bool) (int, error) {
-	return retry(func() (int, error) {
-		switch {
-		case read && offset < 0:
-			return unix.Readv(fd, bufs)
-		case read:
-			return unix.Preadv(fd, bufs, offset)
-		case offset < 0:
-			return unix.Writev(fd, bufs)
+// fileIO reads or writes a host file. A file that may block is waited
+// for, unless the guest made its descriptor non-blocking.
+func (c *call) fileIO(e *fdEntry, bufs [][]byte, offset int64, read bool) (int, error) {
+	events := int16(unix.POLLOUT)
+	if read {
+		events = unix.POLLIN
+	}
+	for {
+		if e.poll && e.flags&fdflagNonblock == 0 {
+			if err := c.wait(e.fd, events); err != nil {
+				return 0, err
+			}
 		}
-		return unix.Pwritev(fd, bufs, offset)
-	})
+		n, err := retry(func() (int, error) {
+			switch {
+			case read && offset < 0:
+				return unix.Readv(e.fd, bufs)
+			case read:
+				return unix.Preadv(e.fd, bufs, offset)
+			case offset < 0:
+				return unix.Writev(e.fd, bufs)
+			}
+			return unix.Pwritev(e.fd, bufs, offset)
+		})
+		if err != unix.EAGAIN || !e.poll || e.flags&fdflagNonblock != 0 {
+			return n, err
+		}
+	}
+}
+
+// pause waits for d, or until the call's context ends.
+func (c *call) pause(d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-c.ctx.Done():
+		return c.ctx.Err()
+	}
+}
+
+// wait waits until the host descriptor fd is ready for events (or hung
+// up), or the call's context ends, polling in slices of pollSlice.
+func (c *call) wait(fd int, events int16) error {
+	p := []unix.PollFd{{Fd: int32(fd), Events: events}}
+	for {
+		n, err := unix.Poll(p, int(pollSlice.Milliseconds()))
+		if n > 0 {
+			return nil
+		}
+		if err != nil && err != unix.EINTR {
+			return err
+		}
+		if err := c.ctx.Err(); err != nil {
+			return err
+		}
+	}
 }
 
 // streamIO reads a stream into bufs until one read is short, or writes
 // bufs to it in one Write.
-func streamIO(e *fdEntry, bufs [][]byte, read bool) (int, error) {
+func (c *call) streamIO(e *fdEntry, bufs [][]byte, read bool) (int, error) {
 	if !read {
-		var all []byte
+		var all []byte // a copy: an abandoned write may outlive the call
 		for _, b := range bufs {
 			all = append(all, b...)
 		}
-		return e.writer.Write(all)
+		return e.stream.write(c.ctx, all)
 	}
 	done := 0
 	for _, b := range bufs {
 		if len(b) == 0 {
 			continue
 		}
-		n, err := e.reader.Read(b)
+		n, err := e.stream.read(c.ctx, b)
 		done += n
 		if errors.Is(err, io.EOF) {
 			return done, nil

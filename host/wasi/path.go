@@ -119,7 +119,10 @@ func pathOpen(c *call, a []uint64) error {
 	if oflags&oflagDirectory != 0 && (write || oflags&(oflagCreat|oflagTrunc) != 0) {
 		return ErrnoIsdir
 	}
-	flags := unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_RDONLY
+	// Opening is never blocking on the host, so that a FIFO cannot hold
+	// the call past its context (see fdEntry.poll); Linux ignores the flag
+	// for regular files and directories.
+	flags := unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_RDONLY | unix.O_NONBLOCK
 	switch {
 	case write && read:
 		flags |= unix.O_RDWR
@@ -151,7 +154,17 @@ func pathOpen(c *call, a []uint64) error {
 	if t.mustDir {
 		flags |= unix.O_DIRECTORY
 	}
-	fd, err := retry(func() (int, error) { return unix.Openat(t.dir, t.name, flags, 0o666) })
+	open := func() (int, error) { return unix.Openat(t.dir, t.name, flags, 0o666) }
+	fd, err := retry(open)
+	// A FIFO without a reader cannot be opened non-blocking for writing;
+	// a blocking open waits for a reader, and so does this, within the
+	// call's context.
+	for err == unix.ENXIO && fdflags&fdflagNonblock == 0 && isFIFO(t.dir, t.name) {
+		if err := c.pause(pollSlice); err != nil {
+			return err
+		}
+		fd, err = retry(open)
+	}
 	if err != nil {
 		return err
 	}
@@ -160,7 +173,7 @@ func pathOpen(c *call, a []uint64) error {
 		unix.Close(fd)
 		return err
 	}
-	e := &fdEntry{kind: kindFile, fd: fd, flags: fdflags, readOnly: dir.readOnly,
+	e := &fdEntry{kind: kindFile, fd: fd, flags: fdflags, readOnly: dir.readOnly, poll: mayBlock(st.Mode),
 		rights: base & dir.inheriting & rightsFile, inheriting: inheriting & dir.inheriting}
 	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
 		e.kind, e.rights = kindDir, base&dir.inheriting&rightsDir
@@ -268,4 +281,20 @@ func pathUnlinkFile(c *call, a []uint64) error {
 		return ErrnoNotdir
 	}
 	return unix.Unlinkat(t.dir, t.name, 0)
+}
+
+// isFIFO reports whether name in dir is a named pipe.
+func isFIFO(dir int, name string) bool {
+	var st unix.Stat_t
+	return unix.Fstatat(dir, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFIFO
+}
+
+// mayBlock reports whether I/O on a file of the given mode can block
+// indefinitely: pipes, character devices and sockets can.
+func mayBlock(mode uint32) bool {
+	switch mode & unix.S_IFMT {
+	case unix.S_IFIFO, unix.S_IFCHR, unix.S_IFSOCK:
+		return true
+	}
+	return false
 }

@@ -32,8 +32,8 @@ const pollSlice = 50 * time.Millisecond
 // pollOneoff waits for the first of its subscriptions to happen: a clock
 // to time out, or a file descriptor to become readable or writable. Files
 // and directories, standard output and standard input other than an
-// *os.File are always ready; sockets and an *os.File standard input are
-// polled on the host.
+// *os.File are always ready; sockets, pipes and an *os.File standard input
+// are polled on the host.
 func pollOneoff(c *call, a []uint64) error {
 	in, out, n := uint32(a[0]), uint32(a[1]), uint32(a[2])
 	if n == 0 {
@@ -102,12 +102,7 @@ func pollOneoff(c *call, a []uint64) error {
 				ready = append(ready, ev)
 			}
 		} else if timeout > 0 {
-			t := time.NewTimer(timeout)
-			select {
-			case <-t.C:
-			case <-c.ctx.Done():
-				t.Stop()
-			}
+			c.pause(timeout) // the context's end is checked below
 		}
 		for _, s := range subs {
 			if s.kind == eventtypeClock && time.Since(start) >= s.wait {
@@ -185,7 +180,8 @@ func (c *call) putEvents(ptr, count uint32, events []event) error {
 }
 
 // pollable returns the host descriptor to poll for e, if it is one the
-// host can poll: a socket, or standard input that is an *os.File.
+// host can poll: a socket, a file that may block (a pipe), or standard
+// input that is an *os.File.
 func pollable(e *fdEntry, kind uint8) (int, bool) {
 	var sc syscall.Conn
 	switch e.kind {
@@ -194,9 +190,12 @@ func pollable(e *fdEntry, kind uint8) (int, bool) {
 	case kindConn:
 		sc, _ = e.conn.(syscall.Conn)
 	case kindStream:
-		if f, ok := e.reader.(*os.File); ok && kind == eventtypeFdRead {
-			return int(f.Fd()), true
+		// Data that an earlier read left is ready now.
+		if f, ok := e.stream.r.(*os.File); ok && kind == eventtypeFdRead && !e.stream.buffered() {
+			sc = f
 		}
+	case kindFile:
+		return e.fd, e.poll
 	}
 	if sc == nil {
 		return -1, false

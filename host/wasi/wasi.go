@@ -166,9 +166,9 @@ func New(cfg Config) (*Module, error) {
 		m.cfg.Stderr = io.Discard
 	}
 	m.fds = []*fdEntry{
-		{kind: kindStream, rights: rightsStream &^ rightFdWrite, reader: m.cfg.Stdin},
-		{kind: kindStream, rights: rightsStream &^ rightFdRead, writer: m.cfg.Stdout},
-		{kind: kindStream, rights: rightsStream &^ rightFdRead, writer: m.cfg.Stderr},
+		{kind: kindStream, rights: rightsStream &^ rightFdWrite, stream: newStream(m.cfg.Stdin, nil)},
+		{kind: kindStream, rights: rightsStream &^ rightFdRead, stream: newStream(nil, m.cfg.Stdout)},
+		{kind: kindStream, rights: rightsStream &^ rightFdRead, stream: newStream(nil, m.cfg.Stderr)},
 	}
 	for _, p := range cfg.Preopens {
 		fd, err := unix.Open(p.HostDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)

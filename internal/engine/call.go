@@ -118,10 +118,11 @@ func (c *Call) HostContext() context.Context {
 // when they poll.
 func (c *Call) Interrupted() bool { return c.interrupted.Load() == c.gen }
 
-// Trap returns a trap of the given kind with frames, setting the cause of
-// an interruption.
+// Trap returns a trap of the given kind with frames (at most
+// store.MaxTrapFrames of them kept), setting the cause of an interruption.
 func (c *Call) Trap(kind store.TrapKind, frames []store.Frame) *store.Trap {
-	t := &store.Trap{Kind: kind, Frames: frames}
+	t := &store.Trap{Kind: kind}
+	t.SetFrames(frames)
 	if kind == store.TrapInterrupted {
 		t.Cause = c.ctx.Err()
 	}

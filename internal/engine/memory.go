@@ -44,3 +44,15 @@ func (a *PooledMemory) AllocateMemory(min, max uint32, image bool) (store.Linear
 	}
 	return m, nil
 }
+
+// Close releases the allocator's image, for a module that will have no
+// new instances: the pool forgets it (idle memories drop it, memories in
+// use drop it when they come back) and its file is closed. Memories
+// allocated before keep their contents. Closing twice does nothing.
+func (a *PooledMemory) Close() error {
+	if a == nil || a.image == nil {
+		return nil
+	}
+	a.pool.Forget(a.image)
+	return a.image.Close()
+}

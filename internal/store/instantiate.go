@@ -73,7 +73,8 @@ var ErrMemoryLimit = errors.New("memory exceeds the embedder's limit")
 //
 // Segment semantics follow m.Features. With bulk memory (2.0), segments
 // are applied in order, and one that does not fit traps with
-// TrapTableOutOfBounds or TrapMemoryOutOfBounds; segments applied before it
+// TrapTableOutOfBounds or TrapMemoryOutOfBounds (the error names the
+// segment and wraps the *Trap); segments applied before it
 // stay applied, which is visible through imported tables and memories.
 // Without it (1.0), every segment is checked before any is written, and one
 // that does not fit is a *LinkError.
@@ -438,7 +439,8 @@ func (inst *Instance) initSegments(img *Image) error {
 		t := inst.Tables[seg.Table]
 		off, _ := inst.eval(seg.Offset)
 		if !fits(off, len(seg.Init), len(t.Elems)) {
-			return &Trap{Kind: TrapTableOutOfBounds}
+			return fmt.Errorf("elements segment %d (%d elements at %d) does not fit in table %d of %d elements: %w",
+				i, len(seg.Init), off, seg.Table, len(t.Elems), &Trap{Kind: TrapTableOutOfBounds})
 		}
 		inst.evalElems(t, off, seg)
 	}
@@ -460,7 +462,8 @@ func (inst *Instance) initSegments(img *Image) error {
 		mem := inst.Memories[seg.Memory]
 		off, _ := inst.eval(seg.Offset)
 		if !fits(off, len(seg.Init), len(mem.Bytes)) {
-			return &Trap{Kind: TrapMemoryOutOfBounds}
+			return fmt.Errorf("data segment %d (%d bytes at %d) does not fit in memory %d of %d bytes: %w",
+				i, len(seg.Init), off, seg.Memory, len(mem.Bytes), &Trap{Kind: TrapMemoryOutOfBounds})
 		}
 		copy(mem.Bytes[off:], seg.Init)
 		inst.DropData(uint32(i))

@@ -386,6 +386,8 @@ func TestSegmentsThatDoNotFit(t *testing.T) {
 			var trap *store.Trap
 			require.ErrorAs(t, err, &trap)
 			require.Equal(t, tt.trap, trap.Kind)
+			require.Regexp(t, `^(elements segment \d+ \(\d+ elements at \d+\) does not fit in table 0 of 2 elements|`+
+				`data segment \d+ \(\d+ bytes at \d+\) does not fit in memory 0 of 65536 bytes): wasm trap: out of bounds`, err.Error())
 			if tt.elemWritten {
 				f := e.s.Func(e.table.Elems[0])
 				require.NotNil(t, f, "the table holds the failed instance's function")

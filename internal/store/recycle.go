@@ -9,8 +9,9 @@ import "sync"
 // collecting them, was most of what instantiating one cost beyond its
 // memory. A Recycler is safe for concurrent use.
 type Recycler struct {
-	mu   sync.Mutex
-	free []*storage
+	mu      sync.Mutex
+	free    []*storage
+	drained bool // by Drain: keep nothing more
 }
 
 // maxRecycled bounds what a Recycler keeps: beyond it, released storage is
@@ -46,9 +47,17 @@ func (r *Recycler) get() *storage {
 func (r *Recycler) put(st *storage) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.free) < maxRecycled {
+	if !r.drained && len(r.free) < maxRecycled {
 		r.free = append(r.free, st)
 	}
+}
+
+// Drain drops the storage kept, and keeps none released from now on: for
+// a module that will have no new instances.
+func (r *Recycler) Drain() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.free, r.drained = nil, true
 }
 
 // recycle gives the instance's storage to its recycler, once no user is
