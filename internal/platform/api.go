@@ -243,6 +243,7 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		v.Log, _, err = s.store.Put(bytes.NewReader(out.logged()))
 	}
 	if err != nil {
+		app.Retire()
 		finish(fmt.Errorf("storing the version: %w", err))
 		return
 	}
@@ -260,6 +261,7 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
+		app.Retire()
 		finish(fmt.Errorf("storing the version: %w", err))
 		return
 	}
@@ -381,6 +383,7 @@ func (s *Server) rollback(w http.ResponseWriter, r *http.Request) {
 		a.Current = target
 		return nil
 	}); err != nil {
+		loaded.Retire()
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}

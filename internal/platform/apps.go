@@ -88,7 +88,9 @@ func (s *Server) install(e *entry, version int, app *serve.App) {
 		s.metrics.apps.Inc()
 	}
 	e.version, e.status = version, ""
-	e.current.Store(app)
+	if old := e.current.Swap(app); old != nil {
+		old.Retire()
+	}
 }
 
 // readBlob reads a blob whole.
@@ -114,7 +116,8 @@ func (s *Server) sync(ctx context.Context, name string) error {
 			delete(s.apps, name)
 		}
 		s.mu.Unlock()
-		if e.current.Swap(nil) != nil {
+		if old := e.current.Swap(nil); old != nil {
+			old.Retire()
 			s.metrics.apps.Dec()
 		}
 		s.metrics.forget(name)

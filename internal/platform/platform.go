@@ -199,11 +199,7 @@ func (s *Server) serveApp(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	e := s.apps[name]
 	s.mu.Unlock()
-	var app *serve.App
-	if e != nil {
-		app = e.current.Load()
-	}
-	if app == nil {
+	if e == nil || e.current.Load() == nil {
 		if name == "" {
 			http.Error(w, "terrarium: deploy apps with POST /api/apps/{name}/deploy and call them at /{name}/", http.StatusNotFound)
 			return
@@ -221,7 +217,18 @@ func (s *Server) serveApp(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("the server is at its limit of %d requests in flight", s.cfg.MaxInFlight), http.StatusServiceUnavailable)
 		return
 	}
-	app.Serve(w, r, "/"+name, pathInfo)
+	// A version replaced meanwhile refuses the request: serve it with the
+	// one that replaced it.
+	for {
+		app := e.current.Load()
+		if app == nil {
+			http.Error(w, fmt.Sprintf("no app %q", name), http.StatusNotFound)
+			return
+		}
+		if app.Serve(w, r, "/"+name, pathInfo) {
+			return
+		}
+	}
 }
 
 // since returns the milliseconds since t.

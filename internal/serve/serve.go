@@ -128,6 +128,9 @@ type App struct {
 	cm    *terra.CompiledModule
 	iface Interface
 	log   *slog.Logger
+
+	refs   atomic.Int64 // see acquire
+	retire sync.Once
 }
 
 // Load compiles wasm for opt and checks that it can serve: a WASI command
@@ -140,10 +143,20 @@ func Load(ctx context.Context, wasmBytes []byte, opt Options) (*App, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	rt, err := terra.NewRuntime(terra.Config{Tier: opt.Tier, MemoryLimitPages: opt.Limits.MemoryPages})
+	// A runtime per version: its memory limit is the app's, and its share
+	// of the process's memory reservations is bounded by the app's
+	// concurrency, so that no app starves the others.
+	rt, err := terra.NewRuntime(terra.Config{Tier: opt.Tier, MemoryLimitPages: opt.Limits.MemoryPages,
+		MaxMemories: opt.Gate.Cap() + 8})
 	if err != nil {
 		return nil, err
 	}
+	loaded := false
+	defer func() {
+		if !loaded {
+			rt.Close()
+		}
+	}()
 	for _, abi := range []wasi.ABI{wasi.Preview1, wasi.Unstable} {
 		if _, err := wasi.ContextBuilder(rt, abi).Instantiate(ctx); err != nil {
 			return nil, err
@@ -175,6 +188,7 @@ func Load(ctx context.Context, wasmBytes []byte, opt Options) (*App, error) {
 		return nil, err
 	}
 	inst.Close()
+	loaded = true
 	return a, nil
 }
 
@@ -184,14 +198,59 @@ func (a *App) Interface() Interface { return a.iface }
 // Limits returns the app's limits.
 func (a *App) Limits() Limits { return a.opt.Limits }
 
-// Serve answers r with a fresh instance of the app. scriptName is the
+// Serve answers r with a fresh instance of the app and reports true, or
+// reports false without answering if the app was retired: the caller
+// should serve r with the version that replaced it. scriptName is the
 // app's path prefix ("/name") and pathInfo the rest of the path.
-func (a *App) Serve(w http.ResponseWriter, r *http.Request, scriptName, pathInfo string) {
+func (a *App) Serve(w http.ResponseWriter, r *http.Request, scriptName, pathInfo string) bool {
+	if !a.acquire() {
+		return false
+	}
 	start := time.Now()
 	rw := &statusWriter{ResponseWriter: w}
 	a.serve(rw, r, scriptName, pathInfo)
 	if a.opt.Observer != nil {
 		a.opt.Observer.Request(a.opt.Name, rw.Status(), time.Since(start))
+	}
+	return true
+}
+
+// acquire counts a request in, unless the app is retired. refs holds the
+// requests in flight times two, plus one once retired.
+func (a *App) acquire() bool {
+	for {
+		n := a.refs.Load()
+		if n&1 != 0 {
+			return false
+		}
+		if a.refs.CompareAndSwap(n, n+2) {
+			return true
+		}
+	}
+}
+
+// release counts a request out; the last one out of a retired app closes
+// it.
+func (a *App) release() {
+	if a.refs.Add(-2) == 1 {
+		a.close()
+	}
+}
+
+// Retire stops the app taking requests and closes its runtime (its
+// compiled code and memory reservations) once those in flight are done.
+// A version that another replaced is retired.
+func (a *App) Retire() {
+	a.retire.Do(func() {
+		if a.refs.Add(1) == 1 {
+			a.close()
+		}
+	})
+}
+
+func (a *App) close() {
+	if err := a.rt.Close(); err != nil {
+		a.log.Warn("closing a retired version", "err", err)
 	}
 }
 
@@ -206,6 +265,11 @@ func (a *App) serve(w *statusWriter, r *http.Request, scriptName, pathInfo strin
 	defer func() {
 		if !released {
 			a.opt.Gate.leave()
+		}
+	}()
+	defer func() {
+		if !released {
+			a.release()
 		}
 	}()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, lim.MaxRequestBytes))
@@ -267,6 +331,7 @@ func (a *App) serve(w *statusWriter, r *http.Request, scriptName, pathInfo strin
 	done := make(chan error, 1)
 	released = true
 	goWorker(func() {
+		defer a.release()
 		defer a.opt.Gate.leave()
 		defer mod.Close()
 		done <- run.guest(gctx)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/terra-runtime/terra"
 	"github.com/terra-runtime/terra/internal/ctest"
 )
 
@@ -278,4 +279,20 @@ func TestGuestPanic(t *testing.T) {
 		require.Equal(t, 500, code)
 		require.Equal(t, "app \"p\" failed\n", body)
 	}
+}
+
+// TestRetire: a retired version refuses new requests and closes its
+// runtime once the last request in flight is done.
+func TestRetire(t *testing.T) {
+	app := load(t, buildC(t, "cgi"), Options{Name: "old"})
+	require.True(t, app.acquire()) // a request in flight
+	app.Retire()
+	app.Retire()
+	rec := httptest.NewRecorder()
+	require.False(t, app.Serve(rec, httptest.NewRequest("GET", "/old/", nil), "/old", "/"))
+	_, err := app.rt.Instantiate(context.Background(), app.cm, terra.InstanceConfig{})
+	require.NoError(t, err, "closed before its last request ended")
+	app.release()
+	_, err = app.rt.Instantiate(context.Background(), app.cm, terra.InstanceConfig{})
+	require.ErrorIs(t, err, terra.ErrRuntimeClosed)
 }
