@@ -131,9 +131,7 @@ func testHostCallInterrupted(t *testing.T, tier terra.Tier) {
 			require.ErrorAs(t, err, &trap)
 			require.Equal(t, terra.TrapInterrupted, trap.Kind)
 			require.ErrorIs(t, err, tc.want)
-			if tier == terra.TierInterp {
-				require.Equal(t, []string{"env.f", "guest.run at 0x"}, frameNames(trap))
-			}
+			require.Equal(t, []string{"env.f", "guest.run at 0x"}, frameNames(trap))
 		})
 	}
 

@@ -3,6 +3,7 @@ package jit
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -169,7 +170,7 @@ func (s *callState) exit() error {
 		// The call may enter machine code again, whose exits change the
 		// context: the area's address is read before.
 		if err := s.call.Invoke(caller, f, args); err != nil {
-			return err
+			return s.hostTrap(err, f)
 		}
 		for j := range nr {
 			area[cells-1-j] = args[j]
@@ -181,6 +182,20 @@ func (s *callState) exit() error {
 		return s.rare()
 	}
 	return fmt.Errorf("jit: unknown exit %d", cc.Exit)
+}
+
+// hostTrap gives a trap that a host function returned without frames (an
+// interruption while it waited) the stack trace of its call: the host
+// function, then the frames that called it.
+func (s *callState) hostTrap(err error, f *store.Function) error {
+	t, ok := err.(*store.Trap)
+	if !ok || len(t.Frames) > 0 || f.Host == nil {
+		return err
+	}
+	c := *t
+	host := store.Frame{Instance: f.Module, Name: f.Name, Offset: -1}
+	c.SetFrames(append([]store.Frame{host}, s.exitFrames()...))
+	return &c
 }
 
 // poll serves an exit for the poll flag: interruption, profiling,
@@ -207,11 +222,47 @@ func (s *callState) exitFrames() []store.Frame {
 	return s.call.AppendOuterFrames(frames)
 }
 
-// trap builds the trap of a run that trapped, with its stack trace.
+// trap builds the trap of a run that trapped, with its stack trace: at
+// most the innermost and outermost halves of store.MaxTrapFrames, for a
+// runaway recursion fills a native stack with hundreds of thousands.
 func (s *callState) trap(kind store.TrapKind) *store.Trap {
 	cc := &s.call.Native
-	frames := s.tier.walk(nil, cc.FaultPC, cc.FP)
-	return s.call.Trap(kind, s.call.AppendOuterFrames(frames))
+	var w walker
+	s.tier.walkInto(&w, cc.FaultPC, cc.FP)
+	inner, omitted, tail := w.result()
+	return s.call.TrapOmitting(kind, inner, omitted, s.call.AppendOuterFrames(tail))
+}
+
+// walker keeps the frames of a walk: all of them up to
+// store.MaxTrapFrames, then the innermost half and, in a ring, the most
+// recent half, counting the frames between.
+type walker struct {
+	frames []store.Frame
+	n      int // frames walked
+	ring   int // the ring's oldest entry
+}
+
+func (w *walker) add(f store.Frame) {
+	half := store.MaxTrapFrames / 2
+	if len(w.frames) < store.MaxTrapFrames {
+		w.frames = append(w.frames, f)
+	} else {
+		w.frames[half+w.ring] = f
+		w.ring = (w.ring + 1) % half
+	}
+	w.n++
+}
+
+// result returns the frames in order: the innermost ones, how many were
+// skipped after them, and the rest.
+func (w *walker) result() (inner []store.Frame, omitted int, rest []store.Frame) {
+	if w.n <= store.MaxTrapFrames {
+		return w.frames, 0, nil
+	}
+	half := store.MaxTrapFrames / 2
+	ring := w.frames[half:]
+	rest = append(slices.Clone(ring[w.ring:]), ring[:w.ring]...)
+	return w.frames[:half], w.n - store.MaxTrapFrames, rest
 }
 
 // segment is a run of machine code within a call, for stack traces.
@@ -236,6 +287,16 @@ const maxWalk = 1 << 20
 // function whose frame pointer is fp, outward along the frame-pointer
 // chain, up to the entry stub.
 func (t *Tier) walk(frames []store.Frame, pc, fp uintptr) []store.Frame {
+	w := walker{frames: frames}
+	t.walkInto(&w, pc, fp)
+	return w.frames
+}
+
+// walkInto walks as walk does, into w.
+func (t *Tier) walkInto(w *walker, pc, fp uintptr) {
+	// Consecutive frames of one instance share its context: one lookup.
+	var lastCtx uintptr
+	var lastName string
 	for range maxWalk {
 		if m, f, site := t.lookup(pc); f != nil {
 			fr := store.Frame{Func: f.index, Name: m.module.FuncName(f.index), Offset: -1}
@@ -244,11 +305,15 @@ func (t *Tier) walk(frames []store.Frame, pc, fp uintptr) []store.Frame {
 			}
 			if fp != 0 {
 				ctx := word(fp - 8)
-				if inst := store.InstanceOf(pointer(&ctx)); inst != nil {
-					fr.Instance = inst.Name
+				if ctx != lastCtx {
+					lastCtx, lastName = ctx, ""
+					if inst := store.InstanceOf(pointer(&ctx)); inst != nil {
+						lastName = inst.Name
+					}
 				}
+				fr.Instance = lastName
 			}
-			frames = append(frames, fr)
+			w.add(fr)
 		} else if pc < t.stubs.callOut || pc >= t.stubs.callOutEnd {
 			// The entry stub, or anything else: the end of the run.
 			break
@@ -258,7 +323,6 @@ func (t *Tier) walk(frames []store.Frame, pc, fp uintptr) []store.Frame {
 		}
 		pc, fp = word(fp+8), word(fp)
 	}
-	return frames
 }
 
 // word reads a word of a native stack.

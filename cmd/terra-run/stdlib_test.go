@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/terra-runtime/terra"
 )
 
 // stdlibPackages are the standard-library packages whose own tests
@@ -82,28 +84,42 @@ func TestStdlib(t *testing.T) {
 	}
 	wg.Wait()
 
-	for _, pkg := range pkgs {
-		t.Run(pkg, func(t *testing.T) {
-			b := builds[pkg]
-			require.NoError(t, b.err)
-			dir := filepath.Join(src, pkg)
-			start := time.Now()
-			r := runCLI(t, "",
-				"--tier", "interp", // the README's claim
-				"--timeout", timeout.String(),
-				"--dir", "/",
-				"--env", "PWD="+dir,
-				"--env", "PATH="+os.Getenv("PATH"),
-				"--env", "TMPDIR="+t.TempDir(),
-				b.wasm, "-test.short", "-test.v=false")
-			took := time.Since(start)
-			t.Logf("%s: build %v, run %v, exit %d", pkg, b.took.Round(time.Millisecond), took.Round(time.Millisecond), r.code)
-			if !assert.Equal(t, 0, r.code) || !assert.Contains(t, r.stdout, "PASS") {
-				t.Logf("stdout (tail):\n%s", tail(r.stdout, 60))
-				t.Logf("stderr (tail):\n%s", tail(r.stderr, 60))
-			}
-		})
+	for _, tier := range stdlibTiers(t) {
+		for _, pkg := range pkgs {
+			t.Run(tier+"/"+pkg, func(t *testing.T) {
+				b := builds[pkg]
+				require.NoError(t, b.err)
+				dir := filepath.Join(src, pkg)
+				start := time.Now()
+				r := runCLI(t, "",
+					"--tier", tier,
+					"--timeout", timeout.String(),
+					"--dir", "/",
+					"--env", "PWD="+dir,
+					"--env", "PATH="+os.Getenv("PATH"),
+					"--env", "TMPDIR="+t.TempDir(),
+					b.wasm, "-test.short", "-test.v=false")
+				took := time.Since(start)
+				t.Logf("%s on %s: build %v, run %v, exit %d", pkg, tier, b.took.Round(time.Millisecond), took.Round(time.Millisecond), r.code)
+				if !assert.Equal(t, 0, r.code) || !assert.Contains(t, r.stdout, "PASS") {
+					t.Logf("stdout (tail):\n%s", tail(r.stdout, 60))
+					t.Logf("stderr (tail):\n%s", tail(r.stderr, 60))
+				}
+			})
+		}
 	}
+}
+
+// stdlibTiers lists the tiers the standard library's tests run on: the
+// interpreter, and the JIT where this platform has it.
+func stdlibTiers(t *testing.T) []string {
+	tiers := []string{string(terra.TierInterp)}
+	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierJIT}); err == nil {
+		tiers = append(tiers, string(terra.TierJIT))
+	} else {
+		t.Logf("the JIT tier: %v", err)
+	}
+	return tiers
 }
 
 // tail returns the last n lines of s.

@@ -121,8 +121,14 @@ func (c *Call) Interrupted() bool { return c.interrupted.Load() == c.gen }
 // Trap returns a trap of the given kind with frames (at most
 // store.MaxTrapFrames of them kept), setting the cause of an interruption.
 func (c *Call) Trap(kind store.TrapKind, frames []store.Frame) *store.Trap {
+	return c.TrapOmitting(kind, frames, 0, nil)
+}
+
+// TrapOmitting is Trap for a tier whose walk of its frames skipped omitted
+// of them between inner and outer (see store.Trap.SetFramesOmitting).
+func (c *Call) TrapOmitting(kind store.TrapKind, inner []store.Frame, omitted int, outer []store.Frame) *store.Trap {
 	t := &store.Trap{Kind: kind}
-	t.SetFrames(frames)
+	t.SetFramesOmitting(inner, omitted, outer)
 	if kind == store.TrapInterrupted {
 		t.Cause = c.ctx.Err()
 	}

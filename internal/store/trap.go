@@ -101,6 +101,20 @@ func (t *Trap) SetFrames(frames []Frame) {
 	t.Omitted = len(frames) - MaxTrapFrames
 }
 
+// SetFramesOmitting records a stack whose walker skipped omitted frames
+// between inner, its innermost frames, and outer, the rest: as SetFrames
+// would record inner, omitted frames more, then outer. A walker that skips
+// keeps exactly MaxTrapFrames/2 inner frames and at least as many outer.
+func (t *Trap) SetFramesOmitting(inner []Frame, omitted int, outer []Frame) {
+	if omitted == 0 {
+		t.SetFrames(append(inner, outer...))
+		return
+	}
+	half := MaxTrapFrames / 2
+	t.Frames = slices.Concat(inner, outer[len(outer)-half:])
+	t.Omitted = omitted + len(outer) - half
+}
+
 // Depth returns how many frames deep the stack was, recorded or not.
 func (t *Trap) Depth() int { return len(t.Frames) + t.Omitted }
 

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,4 +97,29 @@ func TestTrapErrorKeepsBothEnds(t *testing.T) {
 	// A short trace is shown whole.
 	short := stack(60, func(i int) store.Frame { return named(fmt.Sprintf("f%d", i)) })
 	require.Len(t, strings.Split(short.Error(), "\n"), 61)
+}
+
+func TestSetFramesOmitting(t *testing.T) {
+	frames := func(from, n int) []store.Frame {
+		var fs []store.Frame
+		for i := range n {
+			fs = append(fs, store.Frame{Func: uint32(from + i)})
+		}
+		return fs
+	}
+	half := store.MaxTrapFrames / 2
+	// The same as SetFrames of the whole stack, for what a walker passes:
+	// all it walked, or the innermost half and at least a half more.
+	for _, c := range []struct{ inner, omitted, outer int }{
+		{10, 0, 20}, {half, 100, half}, {half, 1, 2 * half}, {half, 7, half + 3}, {half, 0, half + 1}, {900, 0, 900},
+	} {
+		var whole, got store.Trap
+		all := append(frames(0, c.inner), frames(c.inner, c.omitted)...)
+		all = append(all, frames(c.inner+c.omitted, c.outer)...)
+		whole.SetFrames(all)
+		got.SetFramesOmitting(frames(0, c.inner), c.omitted, frames(c.inner+c.omitted, c.outer))
+		require.True(t, slices.Equal(whole.Frames, got.Frames), "%+v", c)
+		require.Equal(t, whole.Omitted, got.Omitted, "%+v", c)
+		require.Equal(t, c.inner+c.omitted+c.outer, got.Depth())
+	}
 }
