@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/terra-runtime/terra/internal/engine"
 	"github.com/terra-runtime/terra/internal/store"
@@ -221,6 +222,20 @@ type RuntimeStats struct {
 	// All zero on platforms whose memories are not reserved (see
 	// sandbox.Guarded).
 	Reservations sandbox.PoolStats
+	// JIT sums what the runtime's JIT compiled; zero without one.
+	JIT JITStats
+}
+
+// JITStats sums what a JIT tier compiled.
+type JITStats struct {
+	// Compiled counts the functions compiled to machine code, Interpreted
+	// those left on the interpreter (they use SIMD).
+	Compiled, Interpreted int
+	// BodyBytes is the size of the compiled functions' WebAssembly bodies;
+	// CodeBytes of the machine code made of them.
+	BodyBytes, CodeBytes int
+	// Time is the time spent compiling, summed over modules.
+	Time time.Duration
 }
 
 // Stats returns the runtime's current numbers.
@@ -234,6 +249,10 @@ func (r *Runtime) Stats() RuntimeStats {
 	s.Memories, s.MaxMemories = int(r.life.memories.Load()), int(r.life.maxMemories)
 	if sandbox.Guarded {
 		s.Reservations = sandbox.Shared().Stats()
+	}
+	if r.native != nil {
+		j := r.native.Stats()
+		s.JIT = JITStats{Compiled: j.Compiled, Interpreted: j.Interpreted, BodyBytes: j.BodyBytes, CodeBytes: j.CodeBytes, Time: j.Time}
 	}
 	return s
 }

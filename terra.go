@@ -154,6 +154,8 @@ type Runtime struct {
 	memLimit uint32
 	store    *store.Store
 	engine   *engine.Engine
+	// native is the JIT tier, nil when the runtime has none.
+	native *jit.Tier
 	// hostMemory allocates host modules' memories; nil where memories are
 	// Go slices.
 	hostMemory store.MemoryAllocator
@@ -178,7 +180,7 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 	if cfg.MaxMemories < 0 {
 		return nil, fmt.Errorf("terra: negative MaxMemories %d", cfg.MaxMemories)
 	}
-	e, err := newEngine(cfg)
+	e, native, err := newEngine(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +193,7 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 		memLimit: cfg.MemoryLimitPages,
 		store:    store.New(),
 		engine:   e,
+		native:   native,
 		names:    make(map[string]*Instance),
 	}
 	r.life.maxMemories = int64(cfg.MaxMemories)
@@ -201,26 +204,26 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 }
 
 // newEngine builds the engine of the tier cfg selects.
-func newEngine(cfg Config) (*engine.Engine, error) {
+func newEngine(cfg Config) (*engine.Engine, *jit.Tier, error) {
 	ecfg := engine.Config{Profile: cfg.Profile, ProfileInterval: cfg.ProfileInterval}
 	interpreter := &interp.Tier{MaxCallDepth: cfg.MaxCallDepth}
 	switch cfg.Tier {
 	case "", TierInterp:
-		return engine.New(ecfg, interpreter, nil, 0), nil
+		return engine.New(ecfg, interpreter, nil, 0), nil, nil
 	case TierJIT:
 		arch := nativeArch()
 		if arch == nil {
-			return nil, fmt.Errorf("terra: tier %q on %s/%s: %w", cfg.Tier, runtime.GOOS, runtime.GOARCH, ErrTierUnavailable)
+			return nil, nil, fmt.Errorf("terra: tier %q on %s/%s: %w", cfg.Tier, runtime.GOOS, runtime.GOARCH, ErrTierUnavailable)
 		}
 		native, err := jit.NewTier(arch)
 		if err != nil {
-			return nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, err)
+			return nil, nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, err)
 		}
-		return engine.New(ecfg, interpreter, native, native.InterpEntry()), nil
+		return engine.New(ecfg, interpreter, native, native.InterpEntry()), native, nil
 	case TierTiered:
-		return nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, ErrTierUnavailable)
+		return nil, nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, ErrTierUnavailable)
 	}
-	return nil, fmt.Errorf("terra: unknown tier %q", cfg.Tier)
+	return nil, nil, fmt.Errorf("terra: unknown tier %q", cfg.Tier)
 }
 
 // Compile decodes and validates a binary module. Errors wrap a

@@ -237,6 +237,24 @@ func (c *Compiler) Compile(m *wasm.Module, i int) (code []byte, sites []Site, er
 // pinLocals gives the locals used most (uses in loops count more, the more
 // deeply nested) the registers for locals of their class.
 func (c *Compiler) pinLocals() {
+	// With no more locals of a class than registers for them, every local
+	// gets one: no need to rank them.
+	var count [2]int
+	for i := range c.locals {
+		count[ClassOf(c.locals[i].typ)]++
+	}
+	if count[GP] <= len(c.regs.Locals[GP]) && count[FP] <= len(c.regs.Locals[FP]) {
+		var used [2]int
+		for li := range c.locals {
+			l := &c.locals[li]
+			cl := ClassOf(l.typ)
+			l.reg, l.inReg = c.regs.Locals[cl][used[cl]], true
+			used[cl]++
+			c.owners[l.reg] = owner{kind: ownLocal, index: li}
+			c.pinnedLocals = append(c.pinnedLocals, uint32(li))
+		}
+		return
+	}
 	weights := c.weights[:0]
 	for range c.locals {
 		weights = append(weights, 0)

@@ -31,6 +31,10 @@ func (r *CodeReader) Byte() byte {
 
 // U32 reads an unsigned LEB128: an index, a count, an alignment, an offset.
 func (r *CodeReader) U32() uint32 {
+	if b := r.Body[r.Pos]; b < 0x80 {
+		r.Pos++
+		return uint32(b)
+	}
 	var v uint32
 	for shift := uint(0); ; shift += 7 {
 		b := r.Body[r.Pos]

@@ -231,6 +231,7 @@ func newRuntime(tier string, cfg terra.Config) (*terra.Runtime, terra.Tier, erro
 type stats struct {
 	phases  []phase
 	tierUps int
+	jit     terra.JITStats
 }
 
 type phase struct {
@@ -257,6 +258,11 @@ func (s *stats) print(w io.Writer, tier terra.Tier) {
 		}
 	}
 	fmt.Fprintln(w, b.String())
+	if j := s.jit; j.Compiled+j.Interpreted > 0 {
+		ms := float64(j.Time) / float64(time.Millisecond)
+		fmt.Fprintf(w, "terra-run: jit: %d functions compiled, %d bytes of code bodies in %.1f ms (%.1f MB/s), %d left on the interpreter\n",
+			j.Compiled, j.BodyBytes, ms, float64(j.BodyBytes)/j.Time.Seconds()/1e6, j.Interpreted)
+	}
 }
 
 func round(d time.Duration) time.Duration {
@@ -385,6 +391,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	t0 = time.Now()
 	cm, err := rt.CompileModule(m)
 	st.done("compile", t0)
+	st.jit = rt.Stats().JIT
 	if err != nil {
 		return fail("%s: %v", o.module, err)
 	}

@@ -172,15 +172,18 @@ func runPrograms(t *testing.T, root string) {
 	if !wasiAvailable {
 		t.Skip("terra-run is built without WASI (host/wasi)")
 	}
-	for _, p := range programTests {
-		t.Run(p.name, func(t *testing.T) {
-			dir := t.TempDir()
-			flags, args, stdin := p.setup(t, dir)
-			module := filepath.Join(root, p.module)
-			r := runCLI(t, stdin, append(append(flags, module), args...)...)
-			assert.Equal(t, p.code, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
-			p.check(t, dir, r.stdout, r.stderr)
-		})
+	for _, tier := range availableTiers(t) {
+		for _, p := range programTests {
+			t.Run(tier+"/"+p.name, func(t *testing.T) {
+				dir := t.TempDir()
+				flags, args, stdin := p.setup(t, dir)
+				flags = append([]string{"--tier", tier}, flags...)
+				module := filepath.Join(root, p.module)
+				r := runCLI(t, stdin, append(append(flags, module), args...)...)
+				assert.Equal(t, p.code, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+				p.check(t, dir, r.stdout, r.stderr)
+			})
+		}
 	}
 }
 

@@ -273,6 +273,31 @@ func TestStats(t *testing.T) {
 	assert.Regexp(t, `\nterra-run: tier interp\n$`, r.stderr)
 }
 
+// TestJITStats checks the JIT's line of --stats: what it compiled, how fast,
+// and what it left to the interpreter (a function that uses SIMD).
+func TestJITStats(t *testing.T) {
+	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierJIT}); err != nil {
+		t.Skipf("the JIT tier: %v", err)
+	}
+	r := runCLI(t, "", "--tier", "jit", "--stats", "--invoke", "add", writeFile(t, "m.wasm", simdAndAdd), "1", "2")
+	assert.Equal(t, 0, r.code, "stderr: %s", r.stderr)
+	assert.Equal(t, "3\n", r.stdout)
+	assert.Regexp(t, `^terra-run: tier jit: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+, tier-ups 0\n`+
+		`terra-run: jit: 1 functions compiled, 6 bytes of code bodies in [0-9.]+ ms \([0-9.]+ MB/s\), 1 left on the interpreter\n$`, r.stderr)
+}
+
+// simdAndAdd exports add (i32.add of its parameters) and splat, which
+// uses SIMD.
+var simdAndAdd = w.Module(
+	w.Section(w.SecType, w.Vec(w.FuncType([]byte{w.I32, w.I32}, []byte{w.I32}), w.FuncType(nil, nil))),
+	w.Section(w.SecFunction, w.Vec([]byte{0}, []byte{1})),
+	w.Section(w.SecExport, w.Vec(w.Export("add", w.KindFunc, 0), w.Export("splat", w.KindFunc, 1))),
+	w.Section(w.SecCode, w.Vec(
+		w.Body(nil, 0x20, 0, 0x20, 1, 0x6A, 0x0B),
+		w.Body(nil, 0x41, 1, 0xFD, 0x11, 0x1A, 0x0B),
+	)),
+)
+
 // TestProfile profiles a spinning function and reads the profile back.
 func TestProfile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cpu.pprof")

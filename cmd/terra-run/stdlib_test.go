@@ -84,7 +84,7 @@ func TestStdlib(t *testing.T) {
 	}
 	wg.Wait()
 
-	for _, tier := range stdlibTiers(t) {
+	for _, tier := range availableTiers(t) {
 		for _, pkg := range pkgs {
 			t.Run(tier+"/"+pkg, func(t *testing.T) {
 				b := builds[pkg]
@@ -110,9 +110,10 @@ func TestStdlib(t *testing.T) {
 	}
 }
 
-// stdlibTiers lists the tiers the standard library's tests run on: the
-// interpreter, and the JIT where this platform has it.
-func stdlibTiers(t *testing.T) []string {
+// availableTiers lists the tiers that the programs and the standard
+// library's tests run on: the interpreter, and the JIT where this platform
+// has it.
+func availableTiers(t *testing.T) []string {
 	tiers := []string{string(terra.TierInterp)}
 	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierJIT}); err == nil {
 		tiers = append(tiers, string(terra.TierJIT))
