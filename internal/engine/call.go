@@ -83,7 +83,14 @@ func (c *Call) release() {
 	c.engine, c.ctx, c.hostCtx = nil, nil, nil
 	clear(c.segments)
 	c.segments = c.segments[:0]
-	c.Native = abi.CallContext{}
+	// An interruption that context.AfterFunc started before stop may still
+	// set Poll: clear it atomically, and leave the rest of the sandbox's
+	// head, which every entry sets, alone. A late bit only makes the next
+	// call's machine code exit once, and find itself not interrupted.
+	atomic.StoreUint32(&c.Native.Poll, 0)
+	n := &c.Native
+	n.Exit, n.ExitFunc, n.ExitArgs, n.ExitArg, n.ExitResult, n.ExitContext = 0, 0, 0, 0, 0, 0
+	n.StackLimit, n.EnterTarget, n.EnterContext, n.EnterFunc, n.EnterCells, n.EnterResults = 0, 0, 0, 0, 0, 0
 	calls.Put(c)
 }
 
