@@ -178,7 +178,7 @@ func (f *Function) Call(ctx context.Context, args ...uint64) ([]uint64, error) {
 // whether the access was within bounds. Slices that Bytes and Read return
 // alias the memory, and are invalid once it grows.
 type Memory struct {
-	mem *store.Memory
+	mem *store.MemoryInstance
 }
 
 // Type returns the memory's declared type.

@@ -290,7 +290,7 @@ func (l *runtimeLife) counted(a *engine.PooledMemory) *countingAllocator {
 }
 
 // AllocateMemory implements store.MemoryAllocator.
-func (a *countingAllocator) AllocateMemory(min, max uint32, image bool) (store.LinearMemory, error) {
+func (a *countingAllocator) AllocateMemory(min, max uint32, image bool) (store.MemoryBacking, error) {
 	if err := a.life.reserveMemory(); err != nil {
 		return nil, err
 	}
@@ -299,17 +299,17 @@ func (a *countingAllocator) AllocateMemory(min, max uint32, image bool) (store.L
 		a.life.memories.Add(-1)
 		return nil, err
 	}
-	return &countedMemory{LinearMemory: m, life: a.life}, nil
+	return &countedMemory{MemoryBacking: m, life: a.life}, nil
 }
 
 // countedMemory is a memory counted against its runtime's bound until it
 // is released.
 type countedMemory struct {
-	store.LinearMemory
+	store.MemoryBacking
 	life *runtimeLife
 }
 
 func (m *countedMemory) Release() {
-	m.LinearMemory.Release()
+	m.MemoryBacking.Release()
 	m.life.memories.Add(-1)
 }

@@ -58,7 +58,7 @@ func TestMisuseNeverPanics(t *testing.T) {
 		"Compile nil bytes":       func() error { _, err := rt.Compile(ctx, nil); return err },
 		"CompileModule nil":       func() error { _, err := rt.CompileModule(nil); return err },
 		"CompileModule unvalidated": func() error {
-			_, err := rt.CompileModule(&wasm.Module{Code: make([]wasm.Code, 1)})
+			_, err := rt.CompileModule(&wasm.Module{Code: make([]wasm.FuncBody, 1)})
 			return err
 		},
 		"Instantiate nil module": func() error { _, err := rt.Instantiate(ctx, nil, terra.InstanceConfig{}); return err },

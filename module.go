@@ -10,9 +10,9 @@ import (
 // It is safe for concurrent use; its instances share its code.
 type CompiledModule struct {
 	rt     *Runtime
-	module *wasm.Module // nil for a host module
-	code   *store.Code  // nil for a host module
-	image  *store.Image // the data segments applied at once, when possible
+	module *wasm.Module      // nil for a host module
+	code   *store.ModuleCode // nil for a host module
+	image  *store.Image      // the data segments applied at once, when possible
 	// memory allocates the module's memory; nil for Go slices.
 	memory store.MemoryAllocator
 	// recycler keeps the storage of closed instances for new ones.

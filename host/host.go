@@ -47,31 +47,31 @@ func (e *FaultError) Error() string {
 	return fmt.Sprintf("host: memory access of %d bytes at 0x%x out of bounds", e.Len, e.Offset)
 }
 
-// Memory is a view of a guest's linear memory for host functions. Slices
+// GuestMemory is a view of a guest's linear memory for host functions. Slices
 // that Slice returns alias the memory, and are invalid once it grows (the
 // guest can only grow it while running, so not during a host call unless
 // the host calls back into the guest).
-type Memory struct {
+type GuestMemory struct {
 	mem *terra.Memory
 }
 
 // CallerMemory returns the memory of the instance that called a host
 // function, or ErrNoMemory and the zero Memory, whose every access fails
 // with ErrNoMemory.
-func CallerMemory(c terra.Caller) (Memory, error) {
+func CallerMemory(c terra.Caller) (GuestMemory, error) {
 	m := c.Memory()
 	if m == nil {
-		return Memory{}, ErrNoMemory
+		return GuestMemory{}, ErrNoMemory
 	}
-	return Memory{mem: m}, nil
+	return GuestMemory{mem: m}, nil
 }
 
 // NewMemory returns a view of m, for host functions that get their memory
 // otherwise than from a Caller, and for tests.
-func NewMemory(m *terra.Memory) Memory { return Memory{mem: m} }
+func NewMemory(m *terra.Memory) GuestMemory { return GuestMemory{mem: m} }
 
 // Slice returns the n bytes at offset, aliasing the memory.
-func (m Memory) Slice(offset, n uint32) ([]byte, error) {
+func (m GuestMemory) Slice(offset, n uint32) ([]byte, error) {
 	if m.mem == nil {
 		return nil, ErrNoMemory
 	}
@@ -83,13 +83,13 @@ func (m Memory) Slice(offset, n uint32) ([]byte, error) {
 }
 
 // String returns a copy of the n bytes at offset as a string.
-func (m Memory) String(offset, n uint32) (string, error) {
+func (m GuestMemory) String(offset, n uint32) (string, error) {
 	b, err := m.Slice(offset, n)
 	return string(b), err
 }
 
 // Write copies data to offset.
-func (m Memory) Write(offset uint32, data []byte) error {
+func (m GuestMemory) Write(offset uint32, data []byte) error {
 	if m.mem == nil {
 		return ErrNoMemory
 	}
@@ -100,7 +100,7 @@ func (m Memory) Write(offset uint32, data []byte) error {
 }
 
 // Uint8 returns the byte at offset.
-func (m Memory) Uint8(offset uint32) (uint8, error) {
+func (m GuestMemory) Uint8(offset uint32) (uint8, error) {
 	if m.mem == nil {
 		return 0, ErrNoMemory
 	}
@@ -112,7 +112,7 @@ func (m Memory) Uint8(offset uint32) (uint8, error) {
 }
 
 // Uint16 returns the little-endian uint16 at offset.
-func (m Memory) Uint16(offset uint32) (uint16, error) {
+func (m GuestMemory) Uint16(offset uint32) (uint16, error) {
 	b, err := m.Slice(offset, 2)
 	if err != nil {
 		return 0, err
@@ -121,7 +121,7 @@ func (m Memory) Uint16(offset uint32) (uint16, error) {
 }
 
 // Uint32 returns the little-endian uint32 at offset.
-func (m Memory) Uint32(offset uint32) (uint32, error) {
+func (m GuestMemory) Uint32(offset uint32) (uint32, error) {
 	if m.mem == nil {
 		return 0, ErrNoMemory
 	}
@@ -133,7 +133,7 @@ func (m Memory) Uint32(offset uint32) (uint32, error) {
 }
 
 // Uint64 returns the little-endian uint64 at offset.
-func (m Memory) Uint64(offset uint32) (uint64, error) {
+func (m GuestMemory) Uint64(offset uint32) (uint64, error) {
 	if m.mem == nil {
 		return 0, ErrNoMemory
 	}
@@ -145,7 +145,7 @@ func (m Memory) Uint64(offset uint32) (uint64, error) {
 }
 
 // PutUint8 writes v at offset.
-func (m Memory) PutUint8(offset uint32, v uint8) error {
+func (m GuestMemory) PutUint8(offset uint32, v uint8) error {
 	if m.mem == nil {
 		return ErrNoMemory
 	}
@@ -156,12 +156,12 @@ func (m Memory) PutUint8(offset uint32, v uint8) error {
 }
 
 // PutUint16 writes v at offset, little-endian.
-func (m Memory) PutUint16(offset uint32, v uint16) error {
+func (m GuestMemory) PutUint16(offset uint32, v uint16) error {
 	return m.Write(offset, []byte{byte(v), byte(v >> 8)})
 }
 
 // PutUint32 writes v at offset, little-endian.
-func (m Memory) PutUint32(offset, v uint32) error {
+func (m GuestMemory) PutUint32(offset, v uint32) error {
 	if m.mem == nil {
 		return ErrNoMemory
 	}
@@ -172,7 +172,7 @@ func (m Memory) PutUint32(offset, v uint32) error {
 }
 
 // PutUint64 writes v at offset, little-endian.
-func (m Memory) PutUint64(offset uint32, v uint64) error {
+func (m GuestMemory) PutUint64(offset uint32, v uint64) error {
 	if m.mem == nil {
 		return ErrNoMemory
 	}

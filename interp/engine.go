@@ -12,17 +12,17 @@ import (
 	"github.com/terra-runtime/terra/wasm"
 )
 
-// Code holds the lowered functions of one module. It is safe for concurrent
+// LoweredModule holds the lowered functions of one module. It is safe for concurrent
 // use: each function is lowered once, on first call, and published
 // atomically.
-type Code struct {
-	code   *store.Code
+type LoweredModule struct {
+	code   *store.ModuleCode
 	module *wasm.Module
 	funcs  []atomic.Pointer[function] // per defined function
 }
 
 // Close implements store.TierCode: lowered code is ordinary Go memory.
-func (c *Code) Close() error { return nil }
+func (c *LoweredModule) Close() error { return nil }
 
 // Tier is the interpreter: an engine.Tier that runs every function it is
 // given.
@@ -45,8 +45,8 @@ const (
 
 // Compile prepares the interpreter's code for a module. It lowers nothing:
 // that happens at each function's first call.
-func (t *Tier) Compile(code *store.Code) error {
-	code.Tiers[store.TierInterp] = &Code{
+func (t *Tier) Compile(code *store.ModuleCode) error {
+	code.Tiers[store.TierInterp] = &LoweredModule{
 		code:   code,
 		module: code.Module,
 		funcs:  make([]atomic.Pointer[function], len(code.Module.Code)),
@@ -65,7 +65,7 @@ func (t *Tier) Invoke(c *engine.Call, caller *store.Instance, f *store.Function,
 }
 
 // codeOf returns the interpreter's code of an instance's module.
-func codeOf(inst *store.Instance) *Code {
-	c, _ := inst.Code.Tiers[store.TierInterp].(*Code)
+func codeOf(inst *store.Instance) *LoweredModule {
+	c, _ := inst.Code.Tiers[store.TierInterp].(*LoweredModule)
 	return c
 }

@@ -74,7 +74,7 @@ func instantiate(t testing.TB, e *engine.Engine, s *store.Store, m *wasm.Module,
 type fixture struct {
 	engine *engine.Engine
 	inst   *store.Instance
-	code   *store.Code
+	code   *store.ModuleCode
 }
 
 func newFixture(t testing.TB, e *engine.Engine) *fixture {

@@ -50,7 +50,7 @@ type machine struct {
 type state struct {
 	fn        *function
 	inst      *store.Instance
-	mcode     *Code
+	mcode     *LoweredModule
 	fp        int
 	mem       []byte
 	depth     int
@@ -212,7 +212,7 @@ func functionOf(f *store.Function) (*function, error) {
 // function returns defined function i, lowering it if needed. Two callers
 // may race to lower the same function; both results are equivalent and the
 // first published wins.
-func (c *Code) function(i int) (*function, error) {
+func (c *LoweredModule) function(i int) (*function, error) {
 	if fn := c.funcs[i].Load(); fn != nil {
 		return fn, nil
 	}

@@ -53,7 +53,7 @@ const stackMargin = 16 << 10
 
 // stubs is the process's copy of the shared stubs.
 type stubs struct {
-	code                     *sandbox.Code
+	code                     *sandbox.Executable
 	entry, callOut, stubsEnd uintptr
 	callOutEnd               uintptr
 }
@@ -128,7 +128,7 @@ func (t *Tier) Stats() Stats {
 type Module struct {
 	tier   *Tier
 	module *wasm.Module
-	code   *sandbox.Code
+	code   *sandbox.Executable
 	lo, hi uintptr
 	funcs  []compiledFunc // by start address
 }
@@ -149,7 +149,7 @@ func (m *Module) Close() error {
 // Compile implements engine.Tier: it compiles every function it can, on
 // one goroutine per processor, and switches their entries to the machine
 // code.
-func (t *Tier) Compile(code *store.Code) error {
+func (t *Tier) Compile(code *store.ModuleCode) error {
 	start := time.Now()
 	m := code.Module
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(m.Code)/16))

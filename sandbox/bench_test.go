@@ -5,7 +5,7 @@ package sandbox
 import "testing"
 
 // benchRun runs code in a loop, checking the trap of the first run.
-func benchRun(b *testing.B, code *Code, ctx *testContext, want Trap) {
+func benchRun(b *testing.B, code *Executable, ctx *testContext, want Trap) {
 	s := stack(b)
 	trap, err := runOnce(code, code.Addr(), &ctx.Context, s)
 	if err != nil || trap != want {

@@ -18,10 +18,10 @@ var ErrBadRun = errors.New("sandbox: invalid run")
 // ErrEmptyCode reports an attempt to load no machine code.
 var ErrEmptyCode = errors.New("sandbox: no machine code to load")
 
-// Code is machine code in executable memory, registered with the trap
+// Executable is machine code in executable memory, registered with the trap
 // handler. It is safe for concurrent use: any number of goroutines may Run
 // it, and Close may come while they do.
-type Code struct {
+type Executable struct {
 	mem  []byte // the whole mapping, readable and executable
 	addr uintptr
 	len  uintptr
@@ -36,7 +36,7 @@ const codeClosed = 1
 // LoadCode copies text, position-independent machine code for this
 // platform, into memory that is executable and never writable, and
 // registers it so that faults it causes in guard regions become traps.
-func LoadCode(text []byte) (*Code, error) {
+func LoadCode(text []byte) (*Executable, error) {
 	if len(text) == 0 {
 		return nil, ErrEmptyCode
 	}
@@ -51,18 +51,18 @@ func LoadCode(text []byte) (*Code, error) {
 		_ = unmap(mem)
 		return nil, err
 	}
-	return &Code{mem: mem, addr: addr, len: uintptr(len(text))}, nil
+	return &Executable{mem: mem, addr: addr, len: uintptr(len(text))}, nil
 }
 
 // Addr returns the address of the first byte of the code.
-func (c *Code) Addr() uintptr { return c.addr }
+func (c *Executable) Addr() uintptr { return c.addr }
 
 // Len returns the length of the code in bytes.
-func (c *Code) Len() int { return int(c.len) }
+func (c *Executable) Len() int { return int(c.len) }
 
 // Close releases the code. Runs in progress finish first: the memory is
 // unregistered and unmapped when the last of them returns.
-func (c *Code) Close() error {
+func (c *Executable) Close() error {
 	for {
 		s := c.state.Load()
 		if s&codeClosed != 0 {
@@ -78,7 +78,7 @@ func (c *Code) Close() error {
 }
 
 // acquire counts a run in progress; it fails once Close was called.
-func (c *Code) acquire() error {
+func (c *Executable) acquire() error {
 	for {
 		s := c.state.Load()
 		if s&codeClosed != 0 {
@@ -93,13 +93,13 @@ func (c *Code) acquire() error {
 // done ends a run that acquire started. The last run after Close releases
 // the code; the error, which Close would have returned, has no one to go to
 // and only means that address space leaks.
-func (c *Code) done() {
+func (c *Executable) done() {
 	if c.state.Add(-2) == codeClosed {
 		_ = c.release()
 	}
 }
 
-func (c *Code) release() error {
+func (c *Executable) release() error {
 	if err := removeSpan(c.addr, c.addr+uintptr(len(c.mem)), true); err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func newThread(t *testing.T, ctx *testContext) *Thread {
 
 // requireSuspendedIn checks that the innermost run is suspended in an exit
 // whose return address is inside code.
-func requireSuspendedIn(t *testing.T, th *Thread, code *Code) {
+func requireSuspendedIn(t *testing.T, th *Thread, code *Executable) {
 	t.Helper()
 	pc, fp := th.Suspension(th.Depth() - 1)
 	require.Greater(t, pc, code.Addr())
@@ -95,7 +95,7 @@ func TestNestedRuns(t *testing.T) {
 
 	// nested runs the code with its own depth and limit, then restores the
 	// outer run's.
-	nested := func(code *Code, limit uint64) Trap {
+	nested := func(code *Executable, limit uint64) Trap {
 		t.Helper()
 		depth, outerLimit := ctx.depth, ctx.limit
 		ctx.depth, ctx.limit = 0, limit

@@ -88,7 +88,7 @@ func fillSealed(fd int, data []byte, size int) error {
 // mapImage maps img copy-on-write over the first pages of a memory that
 // holds no image. The mapped pages are readable and writable like the
 // committed pages around them.
-func (m *Memory) mapImage(img *Image) error {
+func (m *GuardedMemory) mapImage(img *Image) error {
 	f := &img.mapped
 	_, err := unix.MmapPtr(f.fd, 0, unsafe.Pointer(unsafe.SliceData(m.region)), uintptr(f.size),
 		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED)
@@ -102,7 +102,7 @@ func (m *Memory) mapImage(img *Image) error {
 
 // unmapImage replaces the mapped image with zeroed anonymous pages. Images
 // lie within the committed pages, so the replacement is committed too.
-func (m *Memory) unmapImage() error {
+func (m *GuardedMemory) unmapImage() error {
 	_, err := unix.MmapPtr(-1, 0, unsafe.Pointer(unsafe.SliceData(m.region)), uintptr(m.image.mapped.size),
 		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED|unix.MAP_NORESERVE)
 	if err != nil {
@@ -121,7 +121,7 @@ var pagemap = sync.OnceValues(func() (*os.File, error) { return os.Open("/proc/s
 // overwritten with the image, and stays resident, so the next tenant that
 // writes it takes no fault. The other pages still map the image. Without
 // /proc/self/pagemap, the private copies are dropped instead.
-func (m *Memory) restoreImage(b []byte) error {
+func (m *GuardedMemory) restoreImage(b []byte) error {
 	f, err := pagemap()
 	if err != nil {
 		return unix.Madvise(b, unix.MADV_DONTNEED)

@@ -19,7 +19,7 @@ func pattern(n int) []byte {
 }
 
 // requireImage checks that m holds img's bytes and zeros after them.
-func requireImage(t *testing.T, m *Memory, data []byte) {
+func requireImage(t *testing.T, m *GuardedMemory, data []byte) {
 	t.Helper()
 	require.Equal(t, data, m.Bytes()[:len(data)])
 	require.Equal(t, make([]byte, len(m.Bytes())-len(data)), m.Bytes()[len(data):])

@@ -171,7 +171,7 @@ func TestStress(t *testing.T) {
 			defer stacks.Put(s)
 			for i := range iterations {
 				ctx := &testContext{base: base, fn: recurse.Addr(), trap: uint64(w + 1)}
-				var code *Code
+				var code *Executable
 				var want Trap
 				switch i % 4 {
 				case 0:

@@ -27,8 +27,8 @@ var ErrAddressSpace = errors.New("sandbox: address-space budget for linear memor
 // ErrGrow reports a grow beyond the memory's maximum.
 var ErrGrow = errors.New("sandbox: memory cannot grow beyond its maximum")
 
-// Memory is one linear memory. It is not safe for concurrent use.
-type Memory struct {
+// GuardedMemory is one linear memory. It is not safe for concurrent use.
+type GuardedMemory struct {
 	// region is the whole reservation on platforms that reserve; its first
 	// len(bytes) bytes are committed.
 	region []byte
@@ -57,20 +57,20 @@ type Memory struct {
 }
 
 // Release gives the memory back to its pool (see Pool.Put).
-func (m *Memory) Release() { m.pool.Put(m) }
+func (m *GuardedMemory) Release() { m.pool.Put(m) }
 
 // Bytes returns the committed memory. The slice is invalidated by Grow.
-func (m *Memory) Bytes() []byte { return m.bytes }
+func (m *GuardedMemory) Bytes() []byte { return m.bytes }
 
 // Pages returns the committed size in pages.
-func (m *Memory) Pages() uint32 { return uint32(len(m.bytes) / PageSize) }
+func (m *GuardedMemory) Pages() uint32 { return uint32(len(m.bytes) / PageSize) }
 
 // Max returns the largest size Grow allows, in pages.
-func (m *Memory) Max() uint32 { return m.max }
+func (m *GuardedMemory) Max() uint32 { return m.max }
 
 // Grow commits delta more pages and returns the previous size in pages. The
 // new pages read as zero.
-func (m *Memory) Grow(delta uint32) (uint32, error) {
+func (m *GuardedMemory) Grow(delta uint32) (uint32, error) {
 	old := m.Pages()
 	if uint64(old)+uint64(delta) > uint64(m.max) {
 		return old, fmt.Errorf("%w: %d + %d pages > %d", ErrGrow, old, delta, m.max)
@@ -86,7 +86,7 @@ func (m *Memory) Grow(delta uint32) (uint32, error) {
 
 // dropImage removes what an image left at the front: a mapping is replaced
 // by zero pages, a copy's kept bytes are cleared.
-func (m *Memory) dropImage() error {
+func (m *GuardedMemory) dropImage() error {
 	if m.image == nil {
 		return nil
 	}

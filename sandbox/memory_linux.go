@@ -58,7 +58,7 @@ const keepResident = 64 << 20
 // commit makes exactly the first n bytes accessible: pages beyond n that an
 // earlier tenant had committed are protected again, so that accesses past
 // the memory's size still fault.
-func (m *Memory) commit(n int) error {
+func (m *GuardedMemory) commit(n int) error {
 	switch {
 	case n > m.rw:
 		if err := unix.Mprotect(m.region[m.rw:n], unix.PROT_READ|unix.PROT_WRITE); err != nil {
@@ -78,7 +78,7 @@ func (m *Memory) commit(n int) error {
 // in bytes, which reads as zero afterwards, except for a mapped image's
 // pages, which read as the image again. Pages stay committed for the next
 // tenant.
-func (m *Memory) reset() error {
+func (m *GuardedMemory) reset() error {
 	b := m.bytes
 	switch img := m.image; {
 	case img != nil && img.Mapped():
@@ -118,7 +118,7 @@ const smallMemory = 256 << 10
 // as zero already, and a fault costs far more than clearing (see
 // keepResident). Below smallMemory, the pages are made resident once and
 // cleared in full from then on.
-func (m *Memory) clearTouched(from, to int) error {
+func (m *GuardedMemory) clearTouched(from, to int) error {
 	switch {
 	case to <= m.resident:
 	case to <= smallMemory && (m.image == nil || !m.image.Mapped()):
@@ -134,7 +134,7 @@ func (m *Memory) clearTouched(from, to int) error {
 
 // clearResident zeroes the pages of b (page-aligned) that are resident and
 // leaves the others alone.
-func (m *Memory) clearResident(b []byte) error {
+func (m *GuardedMemory) clearResident(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}

@@ -11,7 +11,7 @@ func reserve() ([]byte, error) { return nil, nil }
 func unreserve([]byte) error { return nil }
 
 // commit sets the size to n bytes, copying when the slice must grow.
-func (m *Memory) commit(n int) error {
+func (m *GuardedMemory) commit(n int) error {
 	if n <= cap(m.bytes) {
 		m.bytes = m.bytes[:n]
 		return nil
@@ -22,7 +22,7 @@ func (m *Memory) commit(n int) error {
 	return nil
 }
 
-func (m *Memory) reset() error {
+func (m *GuardedMemory) reset() error {
 	clear(m.bytes)
 	m.bytes = m.bytes[:0]
 	return nil
@@ -30,7 +30,7 @@ func (m *Memory) reset() error {
 
 // clearTouched zeroes bytes[from:to]. Reset clears every byte here, so
 // nothing is kept beyond bytes.
-func (m *Memory) clearTouched(from, to int) error {
+func (m *GuardedMemory) clearTouched(from, to int) error {
 	clear(m.bytes[from:to])
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // load loads text and closes it when the test ends.
-func load(t testing.TB, text []byte) *Code {
+func load(t testing.TB, text []byte) *Executable {
 	t.Helper()
 	c, err := LoadCode(text)
 	require.NoError(t, err)
@@ -33,7 +33,7 @@ func stack(t testing.TB) *Stack {
 }
 
 // runOnce enters code at entry on a thread of its own.
-func runOnce(code *Code, entry uintptr, ctx *Context, s *Stack) (Trap, error) {
+func runOnce(code *Executable, entry uintptr, ctx *Context, s *Stack) (Trap, error) {
 	th, err := NewThread(ctx, s)
 	if err != nil {
 		return TrapNone, err
@@ -180,7 +180,7 @@ func TestRunArguments(t *testing.T) {
 	ctx := &Context{}
 	for _, tc := range []struct {
 		name  string
-		code  *Code
+		code  *Executable
 		entry uintptr
 		ctx   *Context
 		s     *Stack
@@ -190,7 +190,7 @@ func TestRunArguments(t *testing.T) {
 		{"nil stack", code, code.Addr(), ctx, nil},
 		{"entry before the code", code, code.Addr() - 1, ctx, s},
 		{"entry after the code", code, code.Addr() + uintptr(code.Len()), ctx, s},
-		{"zero code", &Code{}, 0, ctx, s},
+		{"zero code", &Executable{}, 0, ctx, s},
 		{"zero stack", code, code.Addr(), ctx, &Stack{}},
 	} {
 		_, err := runOnce(tc.code, tc.entry, tc.ctx, tc.s)

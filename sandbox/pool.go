@@ -15,11 +15,11 @@ const DefaultReservations = 1024
 // nothing of the previous one. It is safe for concurrent use.
 type Pool struct {
 	mu   sync.Mutex
-	free []*Memory // reset memories without an image
+	free []*GuardedMemory // reset memories without an image
 	// imaged holds reset memories by the image at their front, so that a
 	// memory goes back to a tenant starting from the same image when one
 	// asks.
-	imaged map[*Image][]*Memory
+	imaged map[*Image][]*GuardedMemory
 	live   int // reservations made and not released
 	limit  int
 	closed bool
@@ -35,13 +35,13 @@ func NewPool(limit int) *Pool {
 	if limit <= 0 {
 		limit = DefaultReservations
 	}
-	return &Pool{limit: limit, imaged: make(map[*Image][]*Memory)}
+	return &Pool{limit: limit, imaged: make(map[*Image][]*GuardedMemory)}
 }
 
 // Get returns a memory with min pages committed that may grow to max pages
 // (at most MaxPages), holding img's bytes at offset 0 if img is not nil and
 // zeros elsewhere.
-func (p *Pool) Get(min, max uint32, img *Image) (*Memory, error) {
+func (p *Pool) Get(min, max uint32, img *Image) (*GuardedMemory, error) {
 	if max > MaxPages {
 		max = MaxPages
 	}
@@ -64,7 +64,7 @@ func (p *Pool) Get(min, max uint32, img *Image) (*Memory, error) {
 }
 
 // init commits n bytes of a reset memory and puts img there.
-func (m *Memory) init(n int, img *Image) error {
+func (m *GuardedMemory) init(n int, img *Image) error {
 	fresh := m.image != img // the image's pages may not be resident
 	if fresh {
 		if err := m.dropImage(); err != nil {
@@ -92,7 +92,7 @@ func (m *Memory) init(n int, img *Image) error {
 // take returns a reset memory, preferring one that already holds img, then
 // one without an image, then any; it makes a new reservation only when none
 // is free.
-func (p *Pool) take(img *Image) (*Memory, error) {
+func (p *Pool) take(img *Image) (*GuardedMemory, error) {
 	p.mu.Lock()
 	if img != nil {
 		if m := p.popImaged(img); m != nil {
@@ -128,12 +128,12 @@ func (p *Pool) take(img *Image) (*Memory, error) {
 		p.mu.Unlock()
 		return nil, err
 	}
-	return &Memory{region: r, bytes: r[:0], pool: p}, nil
+	return &GuardedMemory{region: r, bytes: r[:0], pool: p}, nil
 }
 
 // Put resets m and keeps it for reuse. A memory that cannot be reset, or
 // that comes back to a closed pool, is released instead.
-func (p *Pool) Put(m *Memory) {
+func (p *Pool) Put(m *GuardedMemory) {
 	err := m.reset()
 	if err == nil && m.image != nil && m.image.forgotten.Load() {
 		err = m.dropImage()
@@ -157,7 +157,7 @@ func (p *Pool) Put(m *Memory) {
 }
 
 // popImaged takes a free memory holding img, or returns nil; p.mu is held.
-func (p *Pool) popImaged(img *Image) *Memory {
+func (p *Pool) popImaged(img *Image) *GuardedMemory {
 	ms := p.imaged[img]
 	n := len(ms)
 	if n == 0 {
@@ -172,7 +172,7 @@ func (p *Pool) popImaged(img *Image) *Memory {
 	return m
 }
 
-func (p *Pool) release(m *Memory) {
+func (p *Pool) release(m *GuardedMemory) {
 	_ = unreserve(m.region)
 	p.mu.Lock()
 	p.live--
@@ -266,7 +266,7 @@ func (p *Pool) SetLimit(limit int) {
 	}
 	p.mu.Lock()
 	p.limit = limit
-	var excess []*Memory
+	var excess []*GuardedMemory
 	for p.live-len(excess) > limit && len(p.free) > 0 {
 		excess = append(excess, p.free[len(p.free)-1])
 		p.free = p.free[:len(p.free)-1]

@@ -107,7 +107,7 @@ func TestSIGBUS(t *testing.T) {
 // is off until the test ends. Turning it off lets a cycle under way finish
 // but for flushing each P's caches, which holds a P while it waits for the
 // spinning one: two more Ps leave one for the test.
-func runSpinning(t *testing.T, code *Code, ctx *testContext, s *Stack) (int, <-chan Trap) {
+func runSpinning(t *testing.T, code *Executable, ctx *testContext, s *Stack) (int, <-chan Trap) {
 	gcPercent := debug.SetGCPercent(-1)
 	procs := runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0)))
 	t.Cleanup(func() {

@@ -24,7 +24,7 @@ type Thread struct {
 
 // run is code entered on a Thread and not finished.
 type run struct {
-	code *Code
+	code *Executable
 	// The exit the run is suspended in: kept here, because runs nested in
 	// it overwrite the Context.
 	exitSP, exitPC, fp uintptr
@@ -60,7 +60,7 @@ func (t *Thread) Depth() int { return len(t.runs) }
 // the Context has the details). Only invalid arguments make an error. With
 // code suspended in an exit, the function runs below the suspended frames.
 // The thread holds code open until the run finishes.
-func (t *Thread) Enter(code *Code, entry uintptr) (Trap, error) {
+func (t *Thread) Enter(code *Executable, entry uintptr) (Trap, error) {
 	switch {
 	case code == nil:
 		return TrapNone, fmt.Errorf("%w: nil code", ErrBadRun)

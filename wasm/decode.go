@@ -257,7 +257,7 @@ func (d *decoder) section(id byte, r *reader) {
 		}
 	case secCode:
 		n := r.count()
-		m.Code = make([]Code, 0, n)
+		m.Code = make([]FuncBody, 0, n)
 		for i := 0; i < n && r.err == nil; i++ {
 			m.Code = append(m.Code, d.code(r, len(m.Imports)+i))
 		}
@@ -532,19 +532,19 @@ func (d *decoder) dataSegment(r *reader) DataSegment {
 	return s
 }
 
-func (d *decoder) code(r *reader, fn int) Code {
+func (d *decoder) code(r *reader, fn int) FuncBody {
 	size := r.u32()
 	if r.err != nil {
-		return Code{}
+		return FuncBody{}
 	}
 	if int64(size) > int64(r.remaining()) {
 		r.fail("unexpected end of section or function")
-		return Code{}
+		return FuncBody{}
 	}
 	body := reader{data: r.data[r.pos : r.pos+int(size)], base: r.offset(), section: "code", fn: fn}
 	r.pos += int(size)
 	n := body.count()
-	var c Code
+	var c FuncBody
 	total := uint64(0)
 	for i := 0; i < n && body.err == nil; i++ {
 		cnt := body.u32()

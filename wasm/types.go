@@ -233,8 +233,8 @@ type LocalDecl struct {
 	Type  ValueType
 }
 
-// Code is one function body.
-type Code struct {
+// FuncBody is one function body.
+type FuncBody struct {
 	Locals []LocalDecl
 	// Body holds the instructions, from the first after the local
 	// declarations up to and including the final end opcode.
@@ -272,7 +272,7 @@ type Module struct {
 	Elems        []ElemSegment
 	DataCount    uint32
 	HasDataCount bool
-	Code         []Code
+	Code         []FuncBody
 	Data         []DataSegment
 	Customs      []CustomSection
 	Names        Names

@@ -179,25 +179,25 @@ type function struct {
 	name   string
 	params int
 	result bool
-	impl   func(e *Exchange, mem host.Memory, args []uint32) (int32, error)
+	impl   func(e *Exchange, mem host.GuestMemory, args []uint32) (int32, error)
 }
 
 var functions = []function{
-	{"request", 0, true, func(*Exchange, host.Memory, []uint32) (int32, error) { return RequestHandle, nil }},
-	{"response", 0, true, func(*Exchange, host.Memory, []uint32) (int32, error) { return ResponseHandle, nil }},
-	{"method", 3, true, func(e *Exchange, mem host.Memory, a []uint32) (int32, error) {
+	{"request", 0, true, func(*Exchange, host.GuestMemory, []uint32) (int32, error) { return RequestHandle, nil }},
+	{"response", 0, true, func(*Exchange, host.GuestMemory, []uint32) (int32, error) { return ResponseHandle, nil }},
+	{"method", 3, true, func(e *Exchange, mem host.GuestMemory, a []uint32) (int32, error) {
 		if a[0] != RequestHandle {
 			return ErrBadHandle, nil
 		}
 		return putString(mem, e.Method, a[1], a[2])
 	}},
-	{"uri", 3, true, func(e *Exchange, mem host.Memory, a []uint32) (int32, error) {
+	{"uri", 3, true, func(e *Exchange, mem host.GuestMemory, a []uint32) (int32, error) {
 		if a[0] != RequestHandle {
 			return ErrBadHandle, nil
 		}
 		return putString(mem, e.URI, a[1], a[2])
 	}},
-	{"header_get", 5, true, func(e *Exchange, mem host.Memory, a []uint32) (int32, error) {
+	{"header_get", 5, true, func(e *Exchange, mem host.GuestMemory, a []uint32) (int32, error) {
 		if a[0] != RequestHandle {
 			return ErrBadHandle, nil
 		}
@@ -211,7 +211,7 @@ var functions = []function{
 		}
 		return putString(mem, strings.Join(vs, ", "), a[3], a[4])
 	}},
-	{"headers", 3, true, func(e *Exchange, mem host.Memory, a []uint32) (int32, error) {
+	{"headers", 3, true, func(e *Exchange, mem host.GuestMemory, a []uint32) (int32, error) {
 		if a[0] != RequestHandle {
 			return ErrBadHandle, nil
 		}
@@ -226,7 +226,7 @@ var functions = []function{
 		}
 		return putString(mem, sb.String(), a[1], a[2])
 	}},
-	{"body_read", 3, true, func(e *Exchange, mem host.Memory, a []uint32) (int32, error) {
+	{"body_read", 3, true, func(e *Exchange, mem host.GuestMemory, a []uint32) (int32, error) {
 		if a[0] != RequestHandle {
 			return ErrBadHandle, nil
 		}
@@ -243,7 +243,7 @@ var functions = []function{
 		}
 		return int32(n), nil
 	}},
-	{"set_status", 2, true, func(e *Exchange, mem host.Memory, a []uint32) (int32, error) {
+	{"set_status", 2, true, func(e *Exchange, mem host.GuestMemory, a []uint32) (int32, error) {
 		switch {
 		case a[0] != ResponseHandle:
 			return ErrBadHandle, nil
@@ -255,7 +255,7 @@ var functions = []function{
 		e.status = int(a[1])
 		return 0, nil
 	}},
-	{"header_add", 5, true, func(e *Exchange, mem host.Memory, a []uint32) (int32, error) {
+	{"header_add", 5, true, func(e *Exchange, mem host.GuestMemory, a []uint32) (int32, error) {
 		if a[0] != ResponseHandle {
 			return ErrBadHandle, nil
 		}
@@ -276,7 +276,7 @@ var functions = []function{
 		e.Writer.Header().Add(name, value)
 		return 0, nil
 	}},
-	{"body_write", 3, true, func(e *Exchange, mem host.Memory, a []uint32) (int32, error) {
+	{"body_write", 3, true, func(e *Exchange, mem host.GuestMemory, a []uint32) (int32, error) {
 		if a[0] != ResponseHandle {
 			return ErrBadHandle, nil
 		}
@@ -295,7 +295,7 @@ var functions = []function{
 		}
 		return int32(n), nil
 	}},
-	{"log", 2, false, func(e *Exchange, mem host.Memory, a []uint32) (int32, error) {
+	{"log", 2, false, func(e *Exchange, mem host.GuestMemory, a []uint32) (int32, error) {
 		s, err := mem.String(a[0], a[1])
 		if err != nil {
 			return 0, err
@@ -309,7 +309,7 @@ var functions = []function{
 
 // putString writes at most cap bytes of s to buf and returns the length of
 // s.
-func putString(mem host.Memory, s string, buf, cap uint32) (int32, error) {
+func putString(mem host.GuestMemory, s string, buf, cap uint32) (int32, error) {
 	if len(s) > 1<<30 {
 		return 0, errors.New("string too long: " + strconv.Itoa(len(s)))
 	}

@@ -264,7 +264,7 @@ func (m *Module) Close() error {
 type call struct {
 	ctx context.Context
 	m   *Module
-	mem host.Memory
+	mem host.GuestMemory
 	abi ABI
 }
 

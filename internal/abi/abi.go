@@ -90,7 +90,7 @@ const (
 //
 //	offset  field
 //	0       MemBase: address of memory 0's first byte (0 without memory)
-//	8       Memory: address of memory 0's store.Memory (0 without)
+//	8       Memory: address of memory 0's store.MemoryInstance (0 without)
 //	16      Entries: address of the module's entry table, one word per
 //	        function it defines
 //	24      TypeIDs: address of the []uint32 of store-wide IDs of the
@@ -124,7 +124,7 @@ const (
 	CtxHeadSize   = 64
 )
 
-// MemoryLen is the offset of the length in bytes of a store.Memory's
+// MemoryLen is the offset of the length in bytes of a store.MemoryInstance's
 // contents (Bytes comes first), for memory.size.
 const MemoryLen = 8
 

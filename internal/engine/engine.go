@@ -20,7 +20,7 @@ import (
 type Tier interface {
 	// Compile adds the tier's code for code's module to code.Tiers, and may
 	// switch entries in code.Entries to its own machine code.
-	Compile(code *store.Code) error
+	Compile(code *store.ModuleCode) error
 	// Invoke runs f, a function defined by a module the tier compiled, as
 	// part of call c. stack holds f's arguments and receives its results;
 	// it is at least as long as either. caller is the instance whose code
@@ -76,7 +76,7 @@ func New(cfg Config, interp, native Tier, interpEntry uintptr) *Engine {
 func (e *Engine) Config() Config { return e.cfg }
 
 // Compile prepares the code of a validated module on the engine's tiers.
-func (e *Engine) Compile(m *wasm.Module) (*store.Code, error) {
+func (e *Engine) Compile(m *wasm.Module) (*store.ModuleCode, error) {
 	code := store.NewCode(m, e.interpEntry)
 	if err := e.interp.Compile(code); err != nil {
 		return nil, err

@@ -33,7 +33,7 @@ func NewPooledMemory(img *store.Image) (*PooledMemory, error) {
 }
 
 // AllocateMemory implements store.MemoryAllocator.
-func (a *PooledMemory) AllocateMemory(min, max uint32, image bool) (store.LinearMemory, error) {
+func (a *PooledMemory) AllocateMemory(min, max uint32, image bool) (store.MemoryBacking, error) {
 	var img *sandbox.Image
 	if image {
 		img = a.image

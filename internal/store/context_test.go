@@ -123,7 +123,7 @@ func TestInstanceContext(t *testing.T) {
 func TestStoreTypesLayout(t *testing.T) {
 	var f store.Function
 	require.Zero(t, unsafe.Offsetof(f.FuncRecord), "the record comes first")
-	var m store.Memory
+	var m store.MemoryInstance
 	require.Equal(t, uintptr(abi.MemoryLen), unsafe.Offsetof(m.Bytes)+unsafe.Sizeof(uintptr(0)))
 	var g store.Global
 	require.Equal(t, uintptr(8), unsafe.Offsetof(g.Hi)-unsafe.Offsetof(g.Lo), "a v128's high half follows")

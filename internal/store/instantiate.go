@@ -39,9 +39,9 @@ type Options struct {
 	Recycler *Recycler
 }
 
-// Caller runs a function, as an execution tier's Call does; Instantiate
+// Invoker runs a function, as an execution tier's Call does; Instantiate
 // uses it for the start function.
-type Caller func(ctx context.Context, f *Function, args []uint64) ([]uint64, error)
+type Invoker func(ctx context.Context, f *Function, args []uint64) ([]uint64, error)
 
 // LinkError reports why a module cannot be linked: an import that is
 // missing or of the wrong type, or, in WebAssembly 1.0, a segment that does
@@ -81,13 +81,13 @@ var ErrMemoryLimit = errors.New("memory exceeds the embedder's limit")
 //
 // Errors are a *LinkError, an error wrapping ErrMemoryLimit or ErrTableLimit, a *Trap from
 // segment initialisation, or whatever call returns for the start function.
-func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver, code *Code, call Caller, opts Options) (*Instance, error) {
+func Instantiate(ctx context.Context, s *Store, m *wasm.Module, imports Resolver, code *ModuleCode, call Invoker, opts Options) (*Instance, error) {
 	inst := &Instance{
 		Store:    s,
 		Module:   m,
 		Name:     opts.Name,
 		Tables:   make([]*Table, 0, len(m.AllTables)),
-		Memories: make([]*Memory, 0, len(m.AllMemories)),
+		Memories: make([]*MemoryInstance, 0, len(m.AllMemories)),
 		Globals:  make([]*Global, 0, len(m.AllGlobals)),
 		Exports:  make(map[string]Extern, len(m.Exports)),
 		Code:     code,
@@ -315,7 +315,7 @@ func (inst *Instance) allocate(opts Options, st *storage) error {
 			return fmt.Errorf("memory %d: minimum of %d pages: %w of %d pages",
 				len(inst.Memories), t.Limits.Min, ErrMemoryLimit, memoryLimit)
 		}
-		var mem *Memory
+		var mem *MemoryInstance
 		if opts.Memory == nil {
 			mem = NewMemory(t, memoryLimit)
 		} else {
@@ -572,7 +572,7 @@ func (inst *Instance) DefineTable(t *Table) {
 // DefineMemory adds a memory that a host instance defines: instances
 // importing it keep the host instance in use, and the memory goes back to
 // its allocator when no user is left.
-func (inst *Instance) DefineMemory(m *Memory) {
+func (inst *Instance) DefineMemory(m *MemoryInstance) {
 	m.owner = inst
 	inst.Memories = append(inst.Memories, m)
 }

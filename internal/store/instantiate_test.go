@@ -21,7 +21,7 @@ func (x externs) Resolve(module, name string) (store.Extern, bool) {
 	return e, ok
 }
 
-// callHost is a store.Caller for host functions only, enough for start
+// callHost is a store.Invoker for host functions only, enough for start
 // functions that are imported.
 func callHost(ctx context.Context, f *store.Function, args []uint64) ([]uint64, error) {
 	stack := make([]uint64, max(len(args), len(f.Type.Results)))
@@ -38,7 +38,7 @@ type env struct {
 	s                        *store.Store
 	fn                       *store.Function
 	table, tableNoMax        *store.Table
-	memory, memoryNoMax      *store.Memory
+	memory, memoryNoMax      *store.MemoryInstance
 	global, mutGlobal, float *store.Global
 	calls                    int // calls of fn
 	fnErr                    error

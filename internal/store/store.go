@@ -456,10 +456,10 @@ func (t *Table) fillView(v *abi.TableView) {
 	v.Funcs, v.Elems, v.Len = sliceAddr(t.Funcs), sliceAddr(t.Elems), uint64(len(t.Elems))
 }
 
-// Memory is a linear memory instance. Bytes is the whole memory; its length
+// MemoryInstance is a linear memory instance. Bytes is the whole memory; its length
 // is a multiple of the page size. Bytes comes first: generated code reads its
 // length at abi.MemoryLen.
-type Memory struct {
+type MemoryInstance struct {
 	Bytes []byte
 	Type  wasm.MemoryType
 	// Max is the largest size in pages that Grow allows: the declared
@@ -468,7 +468,7 @@ type Memory struct {
 
 	// lin provides Bytes when the embedder allocated the memory (see
 	// MemoryAllocator); nil for a Go slice.
-	lin LinearMemory
+	lin MemoryBacking
 	// owner is the instance that defined the memory, nil for a host's.
 	owner *Instance
 	// views are the instance contexts that have the memory as memory 0,
@@ -476,9 +476,9 @@ type Memory struct {
 	views []*abi.InstanceContext
 }
 
-// LinearMemory is linear memory that an embedder provides, such as a
+// MemoryBacking is linear memory that an embedder provides, such as a
 // reservation behind guard pages.
-type LinearMemory interface {
+type MemoryBacking interface {
 	// Bytes returns the memory's current contents.
 	Bytes() []byte
 	// Grow adds delta pages, which read as zero, and returns the previous
@@ -493,19 +493,19 @@ type MemoryAllocator interface {
 	// AllocateMemory returns a memory of min pages that may grow to max
 	// pages. With image, it starts with the module's Image (the one in
 	// Options), otherwise with zeros.
-	AllocateMemory(min, max uint32, image bool) (LinearMemory, error)
+	AllocateMemory(min, max uint32, image bool) (MemoryBacking, error)
 }
 
 // NewMemory allocates a memory of t's minimum size as a Go slice. limit (in
 // pages, 0 for none) bounds growth beyond the declared maximum.
-func NewMemory(t wasm.MemoryType, limit uint32) *Memory {
-	return &Memory{Type: t, Bytes: make([]byte, int(t.Limits.Min)*wasm.PageSize), Max: memoryMax(t, limit)}
+func NewMemory(t wasm.MemoryType, limit uint32) *MemoryInstance {
+	return &MemoryInstance{Type: t, Bytes: make([]byte, int(t.Limits.Min)*wasm.PageSize), Max: memoryMax(t, limit)}
 }
 
 // AllocateMemory allocates a memory of t's minimum size with a, which may
 // apply an image (see MemoryAllocator). limit is as for NewMemory.
-func AllocateMemory(a MemoryAllocator, t wasm.MemoryType, limit uint32, image bool) (*Memory, error) {
-	mem := &Memory{Type: t, Max: memoryMax(t, limit)}
+func AllocateMemory(a MemoryAllocator, t wasm.MemoryType, limit uint32, image bool) (*MemoryInstance, error) {
+	mem := &MemoryInstance{Type: t, Max: memoryMax(t, limit)}
 	lin, err := a.AllocateMemory(t.Limits.Min, mem.Max, image)
 	if err != nil {
 		return nil, err
@@ -516,7 +516,7 @@ func AllocateMemory(a MemoryAllocator, t wasm.MemoryType, limit uint32, image bo
 
 // Release gives a memory that no instance defines (a host's) back to its
 // allocator; it reads as empty afterwards.
-func (m *Memory) Release() {
+func (m *MemoryInstance) Release() {
 	if m.lin != nil {
 		m.lin.Release()
 	}
@@ -526,17 +526,17 @@ func (m *Memory) Release() {
 
 // Guarded reports whether the memory lies in a reservation behind guard
 // pages (an allocator's), so that generated code needs no bounds checks.
-func (m *Memory) Guarded() bool { return m.lin != nil }
+func (m *MemoryInstance) Guarded() bool { return m.lin != nil }
 
 // Base returns the address of the memory's first byte, 0 when it is empty.
-func (m *Memory) Base() uintptr { return sliceAddr(m.Bytes) }
+func (m *MemoryInstance) Base() uintptr { return sliceAddr(m.Bytes) }
 
-func (m *Memory) addView(v *abi.InstanceContext) {
+func (m *MemoryInstance) addView(v *abi.InstanceContext) {
 	m.views = append(m.views, v)
 	v.MemBase = m.Base()
 }
 
-func (m *Memory) removeView(v *abi.InstanceContext) {
+func (m *MemoryInstance) removeView(v *abi.InstanceContext) {
 	for i, w := range m.views {
 		if w == v {
 			m.views[i] = m.views[len(m.views)-1]
@@ -547,7 +547,7 @@ func (m *Memory) removeView(v *abi.InstanceContext) {
 	}
 }
 
-func (m *Memory) updateViews() {
+func (m *MemoryInstance) updateViews() {
 	base := m.Base()
 	for _, v := range m.views {
 		v.MemBase = base
@@ -568,11 +568,11 @@ func memoryMax(t wasm.MemoryType, limit uint32) uint32 {
 }
 
 // Pages returns the current size in pages.
-func (m *Memory) Pages() uint32 { return uint32(len(m.Bytes) / wasm.PageSize) }
+func (m *MemoryInstance) Pages() uint32 { return uint32(len(m.Bytes) / wasm.PageSize) }
 
 // Grow adds delta pages and returns the old size in pages, or -1 if the
 // memory would exceed its maximum.
-func (m *Memory) Grow(delta uint32) int64 {
+func (m *MemoryInstance) Grow(delta uint32) int64 {
 	old := m.Pages()
 	if uint64(old)+uint64(delta) > uint64(m.Max) {
 		return -1
@@ -597,9 +597,9 @@ func (m *Memory) Grow(delta uint32) int64 {
 	return int64(old)
 }
 
-// Code is what the instances of a module share of its compiled form: the
+// ModuleCode is what the instances of a module share of its compiled form: the
 // entry table and each execution tier's code.
-type Code struct {
+type ModuleCode struct {
 	Module *wasm.Module
 	// Entries holds one word per function the module defines: the address
 	// of the machine code that runs it when called from machine code. A
@@ -625,7 +625,7 @@ type Counters struct {
 
 // Close releases every tier's code; instances of the module must not run
 // any more.
-func (c *Code) Close() error {
+func (c *ModuleCode) Close() error {
 	var errs []error
 	for i, t := range c.Tiers {
 		if t != nil {
@@ -654,8 +654,8 @@ type TierCode interface {
 
 // NewCode returns the code of m with every function interpreted, its entry
 // interpEntry.
-func NewCode(m *wasm.Module, interpEntry uintptr) *Code {
-	c := &Code{Module: m, Entries: make([]uintptr, len(m.Code)), InterpEntry: interpEntry, Counters: make([]Counters, len(m.Code))}
+func NewCode(m *wasm.Module, interpEntry uintptr) *ModuleCode {
+	c := &ModuleCode{Module: m, Entries: make([]uintptr, len(m.Code)), InterpEntry: interpEntry, Counters: make([]Counters, len(m.Code))}
 	for i := range c.Entries {
 		c.Entries[i] = interpEntry
 	}
@@ -663,7 +663,7 @@ func NewCode(m *wasm.Module, interpEntry uintptr) *Code {
 }
 
 // Interpreted reports whether defined function i runs on the interpreter.
-func (c *Code) Interpreted(i uint32) bool {
+func (c *ModuleCode) Interpreted(i uint32) bool {
 	return atomic.LoadUintptr(&c.Entries[i]) == c.InterpEntry
 }
 
@@ -676,7 +676,7 @@ type Extern struct {
 	Kind   wasm.ExternKind
 	Func   *Function
 	Table  *Table
-	Memory *Memory
+	Memory *MemoryInstance
 	Global *Global
 }
 
@@ -689,7 +689,7 @@ type Instance struct {
 	// Index spaces, imports first.
 	Funcs    []*Function
 	Tables   []*Table
-	Memories []*Memory
+	Memories []*MemoryInstance
 	Globals  []*Global
 
 	// Elems holds each element segment's references until it is dropped
@@ -704,7 +704,7 @@ type Instance struct {
 
 	// Code is the module's compiled code, shared by all its instances;
 	// nil for a host instance.
-	Code *Code
+	Code *ModuleCode
 
 	// ctx holds the instance context (see package abi), laid out by
 	// layout; the instance's functions run with its address.
