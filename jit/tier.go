@@ -163,18 +163,20 @@ func (t *Tier) Compile(code *store.ModuleCode) error {
 		bodyBytes += len(m.Code[i].Body)
 	}
 	for w := range parts {
-		parts[w].text = make([]byte, 0, 4*bodyBytes/workers+4096)
+		parts[w].text = getText(4*bodyBytes/workers + 4096)
 	}
+	defer func() {
+		for w := range parts {
+			putText(parts[w].text)
+		}
+	}()
 	for w := range parts {
 		wg.Go(func() { parts[w].compile(t.arch.NewBackend(), m, &next) })
 	}
 	wg.Wait()
 	var stats Stats
 	size := 0
-	for i := range parts {
-		size += len(parts[i].text) + 16
-	}
-	blob := make([]byte, 0, size)
+	texts := make([][]byte, len(parts))
 	for i := range parts {
 		p := &parts[i]
 		if p.err != nil {
@@ -183,21 +185,19 @@ func (t *Tier) Compile(code *store.ModuleCode) error {
 		stats.Compiled += len(p.funcs)
 		stats.Interpreted += p.interpreted
 		stats.BodyBytes += p.bodyBytes
-		for len(blob)%16 != 0 {
-			blob = append(blob, 0xCC)
-		}
-		p.base = len(blob)
-		blob = append(blob, p.text...)
+		p.base = size
+		size += len(p.text) // a multiple of 16
+		texts[i] = p.text
 	}
-	if len(blob) == 0 {
+	if size == 0 {
 		t.record(stats, start)
 		return nil
 	}
-	loaded, err := sandbox.LoadCode(blob)
+	loaded, err := sandbox.LoadCode(texts...)
 	if err != nil {
 		return fmt.Errorf("jit: %w", err)
 	}
-	mod := &Module{tier: t, module: m, code: loaded, lo: loaded.Addr(), hi: loaded.Addr() + uintptr(len(blob))}
+	mod := &Module{tier: t, module: m, code: loaded, lo: loaded.Addr(), hi: loaded.Addr() + uintptr(size)}
 	for i := range parts {
 		for _, f := range parts[i].funcs {
 			f.start += loaded.Addr() + uintptr(parts[i].base)
@@ -211,13 +211,14 @@ func (t *Tier) Compile(code *store.ModuleCode) error {
 	for _, f := range mod.funcs {
 		atomic.StoreUintptr(&code.Entries[f.index-m.NumImportedFuncs], f.start)
 	}
-	stats.CodeBytes = len(blob)
+	stats.CodeBytes = size
 	t.record(stats, start)
 	return nil
 }
 
 // part is what one compiling goroutine made: its functions' code, one after
-// another, 16-byte aligned, with offsets relative to its text.
+// another, 16-byte aligned and padded to a multiple of 16 bytes, with
+// offsets relative to its text.
 type part struct {
 	text        []byte
 	funcs       []compiledFunc
@@ -245,11 +246,11 @@ func (p *part) compile(b Backend, m *wasm.Module, next *atomic.Int64) {
 			p.err = fmt.Errorf("jit: func %d: %w", m.NumImportedFuncs+uint32(i), err)
 			return
 		}
-		for len(p.text)%16 != 0 {
-			p.text = append(p.text, 0xCC)
-		}
 		start := uintptr(len(p.text))
 		p.text = append(p.text, text...)
+		for len(p.text)%16 != 0 {
+			p.text = append(p.text, 0xCC) // int3
+		}
 		p.funcs = append(p.funcs, compiledFunc{
 			start: start, end: start + uintptr(len(text)),
 			index: m.NumImportedFuncs + uint32(i), sites: slices.Clone(sites),
@@ -257,6 +258,22 @@ func (p *part) compile(b Backend, m *wasm.Module, next *atomic.Int64) {
 		p.bodyBytes += len(m.Code[i].Body)
 	}
 }
+
+// texts recycles the buffers that parts assemble into: they are megabytes,
+// and a fresh one costs the zeroing of every page and the garbage
+// collector's attention.
+var texts sync.Pool
+
+// getText returns an empty buffer with room for at least n bytes.
+func getText(n int) []byte {
+	if b, ok := texts.Get().(*[]byte); ok && cap(*b) >= n {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, n)
+}
+
+// putText gives a buffer from getText back once its contents are copied.
+func putText(b []byte) { texts.Put(&b) }
 
 func (t *Tier) record(s Stats, start time.Time) {
 	t.mu.Lock()

@@ -33,17 +33,23 @@ type Executable struct {
 
 const codeClosed = 1
 
-// LoadCode copies text, position-independent machine code for this
-// platform, into memory that is executable and never writable, and
-// registers it so that faults it causes in guard regions become traps.
-func LoadCode(text []byte) (*Executable, error) {
-	if len(text) == 0 {
+// LoadCode copies texts, one after another, into memory that is executable
+// and never writable, and registers it so that faults it causes in guard
+// regions become traps. Together the texts are position-independent
+// machine code for this platform; taking them in pieces spares a caller
+// that assembled them in parallel the copy into one slice.
+func LoadCode(texts ...[]byte) (*Executable, error) {
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	if n == 0 {
 		return nil, ErrEmptyCode
 	}
 	if err := installHandler(); err != nil {
 		return nil, err
 	}
-	mem, addr, err := mapCode(text)
+	mem, addr, err := mapCode(n, texts)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +57,7 @@ func LoadCode(text []byte) (*Executable, error) {
 		_ = unmap(mem)
 		return nil, err
 	}
-	return &Executable{mem: mem, addr: addr, len: uintptr(len(text))}, nil
+	return &Executable{mem: mem, addr: addr, len: uintptr(n)}, nil
 }
 
 // Addr returns the address of the first byte of the code.

@@ -13,6 +13,8 @@ func (*imageFile) close() error { return nil }
 
 func newImage(data []byte, _ bool) (*Image, error) { return &Image{data: data}, nil }
 
-func (m *GuardedMemory) mapImage(*Image) error { panic("sandbox: images are not mapped on this platform") }
+func (m *GuardedMemory) mapImage(*Image) error {
+	panic("sandbox: images are not mapped on this platform")
+}
 
 func (m *GuardedMemory) unmapImage() error { panic("sandbox: images are not mapped on this platform") }

@@ -25,7 +25,7 @@ func stubAddrs() (trap, exit uintptr) { return 0, 0 }
 
 func installHandler() error { return errUnsupported }
 
-func mapCode([]byte) ([]byte, uintptr, error) { return nil, 0, errUnsupported }
+func mapCode(int, [][]byte) ([]byte, uintptr, error) { return nil, 0, errUnsupported }
 
 func mapStack(int) ([]byte, error) { return nil, errUnsupported }
 

@@ -208,6 +208,21 @@ func TestLoadCodeErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrEmptyCode)
 	_, err = LoadCode([]byte{})
 	require.True(t, errors.Is(err, ErrEmptyCode))
+	_, err = LoadCode()
+	require.ErrorIs(t, err, ErrEmptyCode)
+	_, err = LoadCode(nil, []byte{})
+	require.ErrorIs(t, err, ErrEmptyCode)
+}
+
+// TestLoadCodePieces checks that texts given in pieces are laid out one
+// after another, with nothing between them.
+func TestLoadCodePieces(t *testing.T) {
+	a, b, c := []byte{1, 2, 3}, []byte{}, []byte{4, 5, 6, 7, 8}
+	code, err := LoadCode(a, b, c)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = code.Close() })
+	require.Equal(t, 8, code.Len())
+	require.Equal(t, []byte{1, 2, 3, 4, 5, 6, 7, 8}, code.mem[:8])
 }
 
 var sinkArray *[8]uint64
