@@ -10,17 +10,18 @@
 //
 // The workloads are the compute kernels of bench/kernels and the WASI
 // programs of bench/workloads (see workloads.go); the implementations are
-// terra's interpreter, wazero's interpreter and compiler, V8 if a node 22
+// terra's interpreter and JIT, wazero's interpreter and compiler, V8 if a node 22
 // or later is found (see v8.go), and, for the kernels, native code from the
 // same C source (see runners.go). Every run's
 // checksum is checked, so a wrong answer stops the report instead of being
 // timed. Each kernel is instantiated once and called once untimed before
 // its -count timed calls; each timed run of a program instantiates it (and
 // its WASI host) anew and runs _start, so it includes the guest's start-up.
-// Ratios compare each implementation with terra's interpreter, workload by
-// workload, with geometric means per kind of workload. The start-up
+// Ratios compare each of terra's tiers with the other implementations,
+// workload by workload, with geometric means per kind of workload. The start-up
 // measures are those of bench.Startup (see startup.go), whose p50 and p99
-// the report shows beside the peers'.
+// the report shows beside the peers', with compile speeds in megabytes of
+// function bodies per second.
 package main
 
 import (
@@ -35,6 +36,7 @@ import (
 	"time"
 
 	"github.com/terra-runtime/terra/bench"
+	"github.com/terra-runtime/terra/wasm"
 )
 
 func main() {
@@ -211,6 +213,16 @@ func measureStartups(ctx context.Context, rep *report, cs []startupCase, re *reg
 	for _, im := range sis {
 		rep.StartupImpls = append(rep.StartupImpls, im.Name)
 	}
+	rep.BodyBytes = map[string]int64{}
+	for _, j := range jobs {
+		if _, ok := rep.BodyBytes[j.c.module]; !ok && j.c.measure == "compile" {
+			n, err := bodyBytes(j.c.wasm)
+			if err != nil {
+				return fmt.Errorf("startup module %s: %w", j.c.module, err)
+			}
+			rep.BodyBytes[j.c.module] = n
+		}
+	}
 	binDir, err := os.MkdirTemp("", "terra-report-")
 	if err != nil {
 		return err
@@ -225,6 +237,19 @@ func measureStartups(ctx context.Context, rep *report, cs []startupCase, re *reg
 		rep.Startup = append(rep.Startup, res)
 	}
 	return nil
+}
+
+// bodyBytes returns the bytes of the function bodies of the module in data.
+func bodyBytes(data []byte) (int64, error) {
+	m, err := wasm.Parse(data, wasm.Features2_0)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, c := range m.Code {
+		n += int64(len(c.Body))
+	}
+	return n, nil
 }
 
 // startupJob is one start-up case to run in one implementation.

@@ -71,40 +71,49 @@ func (r *report) markdown() string {
 			b.WriteString("\n")
 		}
 
-		var peers []comparison
-		for _, impl := range cols[1:] {
-			if c, ok := r.comparison(impl, s.k); ok {
-				peers = append(peers, c)
-			}
+		for _, subject := range r.subjects() {
+			r.ratioMarkdown(&b, s.k, subject, names, cols)
 		}
-		if len(peers) == 0 {
-			b.WriteString("\n")
-			continue
-		}
-		fmt.Fprintf(&b, "\n%s compared with each peer (ratio of medians, peer over %s):\n\n| workload |", base, base)
-		for _, c := range peers {
-			fmt.Fprintf(&b, " vs %s |", c.Impl)
-		}
-		fmt.Fprintf(&b, "\n|---|%s\n", strings.Repeat("---:|", len(peers)))
-		for _, n := range names {
-			fmt.Fprintf(&b, "| %s |", n)
-			for _, c := range peers {
-				if x, ok := c.Ratios[n]; ok {
-					fmt.Fprintf(&b, " %s |", ratioText(x))
-				} else {
-					b.WriteString(" – |")
-				}
-			}
-			b.WriteString("\n")
-		}
-		b.WriteString("| **geometric mean** |")
-		for _, c := range peers {
-			fmt.Fprintf(&b, " **%s** |", ratioText(c.Geomean))
-		}
-		b.WriteString("\n\n")
+		b.WriteString("\n")
 	}
 	r.startupMarkdown(&b)
 	return b.String()
+}
+
+// ratioMarkdown renders the table of subject's ratios to each peer among
+// cols on the workloads names of kind k, with their geometric means, if
+// there are any.
+func (r *report) ratioMarkdown(b *strings.Builder, k kind, subject string, names, cols []string) {
+	var peers []comparison
+	for _, impl := range cols {
+		if c, ok := r.comparison(subject, impl, k); ok {
+			peers = append(peers, c)
+		}
+	}
+	if len(peers) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s compared with each peer (ratio of medians, peer over %s):\n\n| workload |", subject, subject)
+	for _, c := range peers {
+		fmt.Fprintf(b, " vs %s |", c.Impl)
+	}
+	fmt.Fprintf(b, "\n|---|%s\n", strings.Repeat("---:|", len(peers)))
+	for _, n := range names {
+		fmt.Fprintf(b, "| %s |", n)
+		for _, c := range peers {
+			if x, ok := c.Ratios[n]; ok {
+				fmt.Fprintf(b, " %s |", ratioText(x))
+			} else {
+				b.WriteString(" – |")
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("| **geometric mean** |")
+	for _, c := range peers {
+		fmt.Fprintf(b, " **%s** |", ratioText(c.Geomean))
+	}
+	b.WriteString("\n")
 }
 
 // startupMarkdown renders the start-up latencies, if any: a table of p50s
@@ -196,4 +205,37 @@ func (r *report) startupMarkdown(b *strings.Builder) {
 		}
 	}
 	b.WriteString("\n")
+	r.compileSpeedMarkdown(b)
+}
+
+// lazyCompilers are the implementations whose compile measure translates no
+// function body: terra's interpreter lowers each at its first call, V8
+// compiles each at its first call.
+var lazyCompilers = []string{"terra-interp", "v8"}
+
+// compileSpeedMarkdown renders the compile measures of the implementations
+// that translate every body ahead of time as speeds, in megabytes of
+// function bodies per second of the p50, if there are any.
+func (r *report) compileSpeedMarkdown(b *strings.Builder) {
+	var rows []string
+	for _, impl := range r.StartupImpls {
+		if slices.Contains(lazyCompilers, impl) {
+			continue
+		}
+		for _, s := range r.Startup {
+			n := r.BodyBytes[s.Module]
+			if s.Impl != impl || s.Measure != "compile" || n < 1<<20 || s.P50 <= 0 {
+				continue
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s | %.1f MB | %s | %.1f MB/s |",
+				s.Module, impl, float64(n)/1e6, durationText(s.P50), float64(n)/1e6/s.P50.Seconds()))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "Compile speed of the implementations that translate every function body when they compile "+
+		"(%s compile lazily), in megabytes of function bodies per second of the compile p50, modules of a "+
+		"megabyte or more:\n\n| module | implementation | bodies | compile p50 | speed |\n|---|---|---:|---:|---:|\n%s\n\n",
+		strings.Join(lazyCompilers, " and "), strings.Join(rows, "\n"))
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -22,12 +24,15 @@ type report struct {
 	// Notes say which implementations were not run, and why.
 	Notes   []string `json:"notes"`
 	Results []result `json:"results"`
-	// Comparisons are the ratios of each implementation's medians to the
-	// baseline's, by kind of workload.
+	// Comparisons are the ratios of each implementation's medians to each
+	// of terra's tiers' (see compare), by kind of workload.
 	Comparisons []comparison `json:"comparisons"`
 	// StartupImpls are the implementations whose start-up was measured,
 	// baseline first.
 	StartupImpls []string `json:"startup_impls,omitempty"`
+	// BodyBytes maps each start-up module to the bytes of its function
+	// bodies, which compile speeds are given in.
+	BodyBytes map[string]int64 `json:"body_bytes,omitempty"`
 	// Startup is the start-up latencies, by measure, module and
 	// implementation.
 	Startup []startupResult `json:"startup,omitempty"`
@@ -43,13 +48,15 @@ type result struct {
 	summary
 }
 
-// comparison is the ratios of one implementation to the baseline over the
-// workloads of one kind.
+// comparison is the ratios of one implementation to one of terra's tiers
+// over the workloads of one kind.
 type comparison struct {
+	// Base is the tier compared with Impl.
+	Base string `json:"base"`
 	Impl string `json:"impl"`
 	Kind kind   `json:"kind"`
-	// Ratios map each workload to the implementation's median over the
-	// baseline's: above 1 when the baseline is faster.
+	// Ratios map each workload to the implementation's median over
+	// Base's: above 1 when Base is faster.
 	Ratios map[string]float64 `json:"ratios"`
 	// Geomean is the geometric mean of Ratios.
 	Geomean float64 `json:"geomean"`
@@ -115,37 +122,58 @@ func (r *report) workloads(k kind) []string {
 	return names
 }
 
-// compare fills in Comparisons: for each kind of workload and each
-// implementation but the baseline, the ratio of medians on every workload
-// both ran, and their geometric mean.
+// compare fills in Comparisons: for each kind of workload, each of terra's
+// tiers (see subjects) against every other implementation, except that
+// tiers after the baseline are not compared with each other, for the
+// baseline's row already says it. A comparison holds the ratio of medians
+// on every workload both ran, and their geometric mean.
 func (r *report) compare() {
 	r.Comparisons = nil
+	subjects := r.subjects()
 	for _, k := range []kind{kindKernel, kindProgram} {
-		for _, impl := range r.Impls[1:] {
-			c := comparison{Impl: impl, Kind: k, Ratios: map[string]float64{}}
-			var xs []float64
-			for _, name := range r.workloads(k) {
-				base, _ := r.lookup(name, r.Impls[0])
-				other, ok := r.lookup(name, impl)
-				if !ok {
+		for si, base := range subjects {
+			for _, impl := range r.Impls {
+				if impl == base || (si > 0 && slices.Contains(subjects, impl)) {
 					continue
 				}
-				x := ratio(base.summary, other.summary)
-				c.Ratios[name] = x
-				xs = append(xs, x)
-			}
-			if len(xs) > 0 {
-				c.Geomean = geomean(xs)
-				r.Comparisons = append(r.Comparisons, c)
+				c := comparison{Base: base, Impl: impl, Kind: k, Ratios: map[string]float64{}}
+				var xs []float64
+				for _, name := range r.workloads(k) {
+					b, ok := r.lookup(name, base)
+					other, ok2 := r.lookup(name, impl)
+					if !ok || !ok2 {
+						continue
+					}
+					x := ratio(b.summary, other.summary)
+					c.Ratios[name] = x
+					xs = append(xs, x)
+				}
+				if len(xs) > 0 {
+					c.Geomean = geomean(xs)
+					r.Comparisons = append(r.Comparisons, c)
+				}
 			}
 		}
 	}
 }
 
-// comparison returns the comparison of impl on kind k, if there is one.
-func (r *report) comparison(impl string, k kind) (comparison, bool) {
+// subjects returns terra's tiers among the implementations, the baseline
+// first: the implementations the report compares with the others.
+func (r *report) subjects() []string {
+	var ss []string
+	for _, impl := range r.Impls {
+		if strings.HasPrefix(impl, "terra-") {
+			ss = append(ss, impl)
+		}
+	}
+	return ss
+}
+
+// comparison returns the comparison of impl with base on kind k, if there
+// is one.
+func (r *report) comparison(base, impl string, k kind) (comparison, bool) {
 	for _, c := range r.Comparisons {
-		if c.Impl == impl && c.Kind == k {
+		if c.Base == base && c.Impl == impl && c.Kind == k {
 			return c, true
 		}
 	}

@@ -36,7 +36,7 @@ type startupResult struct {
 }
 
 // startupImpls are the implementations whose start-up the report measures,
-// baseline first: terra's interpreter and wazero's interpreter and
+// baseline first: terra's interpreter and JIT and wazero's interpreter and
 // compiler, with the command-line runners that bench.Startup uses for
 // measure=process.
 func startupImpls() []bench.Impl {

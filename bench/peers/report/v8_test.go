@@ -53,7 +53,18 @@ func TestStartupMarkdown(t *testing.T) {
 		{Measure: "warm-call", Module: "tiny", Impl: "v8", Iters: 10, P50: 100, P99: 200},
 	}
 	r.Startup = append(r.Startup, startupResult{Measure: "decode", Module: "tiny", Impl: "terra-interp", Iters: 10, P50: 500, P99: 700})
+	// Compile speeds: wazero-interp's on gohello only (tiny is too small,
+	// terra-interp and v8 compile lazily).
+	r.BodyBytes = map[string]int64{"gohello": 2_000_000, "tiny": 10}
+	for impl, d := range map[string]time.Duration{"terra-interp": 10, "wazero-interp": 50 * time.Millisecond, "v8": 10} {
+		r.Startup = append(r.Startup,
+			startupResult{Measure: "compile", Module: "gohello", Impl: impl, Iters: 2, P50: d, P99: d},
+			startupResult{Measure: "compile", Module: "tiny", Impl: impl, Iters: 2, P50: d, P99: d})
+	}
 	md := r.markdown()
+	if n := strings.Count(md, " MB/s |"); n != 1 {
+		t.Errorf("%d compile speeds, want 1 (wazero-interp on gohello):\n%s", n, md)
+	}
 	if strings.Contains(md, "| decode | tiny | – |") {
 		t.Error("a ratio row for decode, which no peer ran")
 	}
@@ -65,6 +76,7 @@ func TestStartupMarkdown(t *testing.T) {
 		"| instantiate | tiny | 3.0x faster | 4.0x faster |",
 		"| warm-call | tiny | 2.0x slower | 3.0x slower |",
 		"v8 is timed inside node", "It has no decode",
+		"| gohello | wazero-interp | 2.0 MB | 50 ms | 40.0 MB/s |",
 		"instantiate is the pooled case", fmt.Sprintf("at most %d stay open", bench.FreshCap),
 	} {
 		if !strings.Contains(md, want) {
