@@ -264,12 +264,16 @@ func (p *part) compile(b Backend, m *wasm.Module, next *atomic.Int64) {
 // collector's attention.
 var texts sync.Pool
 
-// getText returns an empty buffer with room for at least n bytes.
+// getText returns an empty buffer with room for at least n bytes. A new one
+// has the part that code usually fills prefaulted (code is about 2.4 times
+// the size of the bodies, and n reserves 4 times).
 func getText(n int) []byte {
 	if b, ok := texts.Get().(*[]byte); ok && cap(*b) >= n {
 		return (*b)[:0]
 	}
-	return make([]byte, 0, n)
+	b := make([]byte, 0, n)
+	sandbox.Prefault(b[: n*3/4 : n])
+	return b
 }
 
 // putText gives a buffer from getText back once its contents are copied.

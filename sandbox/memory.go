@@ -13,6 +13,7 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"os"
 )
 
 // PageSize is the WebAssembly page size.
@@ -96,4 +97,19 @@ func (m *GuardedMemory) dropImage() error {
 	err := m.clearTouched(0, m.kept)
 	m.image, m.kept = nil, 0
 	return err
+}
+
+// Prefault makes the pages that lie wholly within b resident and writable
+// in one call, for a fresh buffer about to be written from end to end (the
+// JIT's code buffers): on the VMs we measure on, a page fault costs 20-30 µs
+// and prefaulting 1.4 µs a page (BenchmarkPageFault). It does nothing where
+// it cannot.
+func Prefault(b []byte) {
+	page := uintptr(os.Getpagesize())
+	lo := addrOf(b)
+	start := (lo + page - 1) &^ (page - 1)
+	end := (lo + uintptr(len(b))) &^ (page - 1)
+	if end > start {
+		prefault(b[start-lo : end-lo])
+	}
 }

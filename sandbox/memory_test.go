@@ -170,3 +170,21 @@ func TestSmallerTenantGetsGuardPagesBack(t *testing.T) {
 	require.Equal(t, byte(0), m.Bytes()[3*PageSize], "and read as zero when committed again")
 	p.Put(m)
 }
+
+// TestPrefaultKeepsContents checks that prefaulting a buffer, at any
+// alignment and length, leaves what it holds untouched.
+func TestPrefaultKeepsContents(t *testing.T) {
+	b := make([]byte, 5*65536+123)
+	for i := range b {
+		b[i] = byte(i*7 + 1)
+	}
+	for _, r := range [][2]int{{0, len(b)}, {7, len(b) - 9}, {100, 200}, {4096, 4096}, {0, 0}} {
+		Prefault(b[r[0]:r[1]])
+	}
+	Prefault(nil)
+	for i := range b {
+		if b[i] != byte(i*7+1) {
+			t.Fatalf("byte %d changed to %d", i, b[i])
+		}
+	}
+}
