@@ -50,6 +50,9 @@ func (r *Runtime) Close() error {
 		mods = append(mods, cm)
 	}
 	r.mu.Unlock()
+	// No compilation may install code into modules being closed, nor run
+	// on after the runtime.
+	r.engine.Close()
 	var errs []error
 	for _, i := range insts {
 		errs = append(errs, i.Close())
@@ -224,6 +227,37 @@ type RuntimeStats struct {
 	Reservations sandbox.PoolStats
 	// JIT sums what the runtime's JIT compiled; zero without one.
 	JIT JITStats
+	// Tiering says what TierTiered did; zero for other tiers.
+	Tiering TieringStats
+}
+
+// TieringStats says what TierTiered did.
+type TieringStats struct {
+	// Queued counts the functions that turned hot (every function, with
+	// Tiering.Eager), Compiled those whose code is ready, Failed those
+	// whose compilation failed (they stay interpreted).
+	Queued, Compiled, Failed int
+	// OSR counts the calls that moved from the interpreter to machine
+	// code at a loop header.
+	OSR int64
+	// TierUps lists the functions compiled (or failed), in order, up to
+	// 100,000 of them.
+	TierUps []TierUp
+}
+
+// TierUp is a function's move from the interpreter to machine code.
+type TierUp struct {
+	// Module is the module's name from its name section, if any; Func and
+	// Name the function's index and name.
+	Module string
+	Func   uint32
+	Name   string
+	// Hot is when the function turned hot, Wait how long it then waited
+	// for a compiler, Compile how long its batch took to compile.
+	Hot           time.Time
+	Wait, Compile time.Duration
+	// Err is why the compilation failed, if it did.
+	Err error
 }
 
 // JITStats sums what a JIT tier compiled.
@@ -253,6 +287,16 @@ func (r *Runtime) Stats() RuntimeStats {
 	if r.native != nil {
 		j := r.native.Stats()
 		s.JIT = JITStats{Compiled: j.Compiled, Interpreted: j.Interpreted, BodyBytes: j.BodyBytes, CodeBytes: j.CodeBytes, Time: j.Time}
+	}
+	t := r.engine.TieringStats()
+	s.Tiering = TieringStats{Queued: t.Queued, Compiled: t.Compiled, Failed: t.Failed, OSR: t.OSR}
+	for _, u := range t.TierUps {
+		m := u.Code.Module
+		fn := m.NumImportedFuncs + uint32(u.Index)
+		s.Tiering.TierUps = append(s.Tiering.TierUps, TierUp{
+			Module: m.Names.Module, Func: fn, Name: m.FuncName(fn),
+			Hot: u.Hot, Wait: u.Wait, Compile: u.Compile, Err: u.Err,
+		})
 	}
 	return s
 }

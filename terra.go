@@ -86,10 +86,46 @@ const (
 	// TierJIT compiles every function to machine code when the module is
 	// compiled (linux/amd64); functions that use SIMD stay interpreted.
 	TierJIT Tier = "jit"
-	// TierTiered starts in the interpreter and compiles hot functions to
-	// machine code. Not available yet.
+	// TierTiered starts every function in the interpreter and compiles
+	// those that turn hot to machine code in the background (see Tiering),
+	// where TierJIT is available.
 	TierTiered Tier = "tiered"
 )
+
+// Defaults of Tiering.
+const (
+	// DefaultTierThreshold is about 50,000 instructions run in the
+	// interpreter, some 150 µs: a function that ran that long is likely to
+	// run long enough to repay its compilation, which takes tens of µs.
+	DefaultTierThreshold = 50000
+)
+
+// DefaultTierWorkers returns the default of Tiering.Workers: half the
+// processors Go may use, at least one, so that compilation leaves room
+// for the code that waits for it.
+func DefaultTierWorkers() int { return max(1, runtime.GOMAXPROCS(0)/2) }
+
+// Tiering configures TierTiered. The zero value selects the defaults.
+type Tiering struct {
+	// Threshold is how much work a function does in the interpreter before
+	// it is compiled: its calls and loop iterations, each weighted by the
+	// instructions it runs. Zero means DefaultTierThreshold.
+	Threshold int
+	// Workers bounds the goroutines that compile in the background; zero
+	// means DefaultTierWorkers().
+	Workers int
+	// Eager compiles every function in the background as soon as the
+	// module is compiled, instead of when it turns hot; calls run in the
+	// interpreter until their code is ready.
+	Eager bool
+	// NoOSR turns off on-stack replacement: a call that is running in the
+	// interpreter when its function's code is ready finishes there.
+	NoOSR bool
+	// forceOSR is for tests (see export_test.go): modules compile at
+	// once, yet every call starts in the interpreter and moves to machine
+	// code at its first loop iteration.
+	forceOSR bool
+}
 
 // CoreVersion selects a release of the WebAssembly core specification.
 type CoreVersion string
@@ -105,6 +141,8 @@ const (
 type Config struct {
 	// Tier selects how code runs; empty means TierInterp.
 	Tier Tier
+	// Tiering configures TierTiered; other tiers ignore it.
+	Tiering Tiering
 	// Core is the specification release that Compile accepts; empty means
 	// CoreV2. It also decides how instantiation treats segments that do
 	// not fit: a link error in 1.0, a trap in 2.0.
@@ -180,6 +218,9 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 	if cfg.MaxMemories < 0 {
 		return nil, fmt.Errorf("terra: negative MaxMemories %d", cfg.MaxMemories)
 	}
+	if cfg.Tiering.Threshold < 0 || cfg.Tiering.Workers < 0 {
+		return nil, fmt.Errorf("terra: negative Tiering.Threshold %d or Tiering.Workers %d", cfg.Tiering.Threshold, cfg.Tiering.Workers)
+	}
 	e, native, err := newEngine(cfg)
 	if err != nil {
 		return nil, err
@@ -210,7 +251,7 @@ func newEngine(cfg Config) (*engine.Engine, *jit.Tier, error) {
 	switch cfg.Tier {
 	case "", TierInterp:
 		return engine.New(ecfg, interpreter, nil, 0), nil, nil
-	case TierJIT:
+	case TierJIT, TierTiered:
 		arch := nativeArch()
 		if arch == nil {
 			return nil, nil, fmt.Errorf("terra: tier %q on %s/%s: %w", cfg.Tier, runtime.GOOS, runtime.GOARCH, ErrTierUnavailable)
@@ -219,9 +260,19 @@ func newEngine(cfg Config) (*engine.Engine, *jit.Tier, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, err)
 		}
+		if cfg.Tier == TierTiered {
+			t := cfg.Tiering
+			ecfg.Tiering = engine.Tiering{
+				Threshold: int64(t.Threshold), Workers: t.Workers, Eager: t.Eager, OSR: !t.NoOSR, ForceOSR: t.forceOSR,
+			}
+			if t.Threshold == 0 {
+				ecfg.Tiering.Threshold = DefaultTierThreshold
+			}
+			if t.Workers == 0 {
+				ecfg.Tiering.Workers = DefaultTierWorkers()
+			}
+		}
 		return engine.New(ecfg, interpreter, native, native.InterpEntry()), native, nil
-	case TierTiered:
-		return nil, nil, fmt.Errorf("terra: tier %q: %w", cfg.Tier, ErrTierUnavailable)
 	}
 	return nil, nil, fmt.Errorf("terra: unknown tier %q", cfg.Tier)
 }

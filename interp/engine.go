@@ -54,6 +54,21 @@ func (t *Tier) Compile(code *store.ModuleCode) error {
 	return nil
 }
 
+// Retire implements engine.Retirer: calls within the module find lowered
+// functions directly, and would keep running those that another tier took
+// over in the interpreter. A frame already running one finishes here.
+func (t *Tier) Retire(code *store.ModuleCode, indexes []int) {
+	lm, _ := code.Tiers[store.TierInterp].(*LoweredModule)
+	if lm == nil {
+		return
+	}
+	for _, i := range indexes {
+		if !code.Interpreted(uint32(i)) {
+			lm.funcs[i].Store(nil)
+		}
+	}
+}
+
 // Invoke runs f in the interpreter as part of call c.
 func (t *Tier) Invoke(c *engine.Call, caller *store.Instance, f *store.Function, stack []uint64) error {
 	m, _ := c.State(store.TierInterp).(*machine)

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/terra-runtime/terra/internal/store"
@@ -65,25 +66,23 @@ loop:
 			pc = int(in.a)
 		case opBrIf:
 			if uint32(*at(frp, in.b)) != 0 {
-				pc = int(in.a)
 				if in.imm&backEdge != 0 {
-					m.budget--
-					if m.budget <= 0 && m.poll(pc, true) {
-						trap = store.TrapInterrupted
-						break loop
+					if m.budget -= pc - int(in.a); m.budget <= 0 {
+						pc = int(in.a)
+						goto backEdge
 					}
 				}
+				pc = int(in.a)
 			}
 		case opBrIfNot:
 			if uint32(*at(frp, in.b)) == 0 {
-				pc = int(in.a)
 				if in.imm&backEdge != 0 {
-					m.budget--
-					if m.budget <= 0 && m.poll(pc, true) {
-						trap = store.TrapInterrupted
-						break loop
+					if m.budget -= pc - int(in.a); m.budget <= 0 {
+						pc = int(in.a)
+						goto backEdge
 					}
 				}
+				pc = int(in.a)
 			}
 		case opBrCmp:
 			k := op(in.imm)
@@ -124,14 +123,13 @@ loop:
 				taken = r != 0
 			}
 			if taken != (in.imm&negate != 0) {
-				pc = int(in.a)
 				if in.imm&backEdge != 0 {
-					m.budget--
-					if m.budget <= 0 && m.poll(pc, true) {
-						trap = store.TrapInterrupted
-						break loop
+					if m.budget -= pc - int(in.a); m.budget <= 0 {
+						pc = int(in.a)
+						goto backEdge
 					}
 				}
+				pc = int(in.a)
 			}
 		case opBrTable:
 			i := uint32(*at(frp, in.b))
@@ -140,11 +138,9 @@ loop:
 			}
 			pc = int(m.fn.tables[in.a+i])
 		case opBrBack:
-			pc = int(in.a)
-			m.budget--
-			if m.budget <= 0 && m.poll(pc, true) {
-				trap = store.TrapInterrupted
-				break loop
+			m.budget -= pc - int(in.a)
+			if pc = int(in.a); m.budget <= 0 {
+				goto backEdge
 			}
 		case opReturn:
 			if in.c == 1 {
@@ -172,8 +168,8 @@ loop:
 			// takes the general path.
 			callee := m.mcode.funcs[in.c].Load()
 			newfp := m.fp + int(in.b)
-			if callee != nil && m.budget > 1 && m.depth < m.maxFrames && newfp+int(callee.frame) < len(m.stack) {
-				m.budget--
+			if callee != nil && m.budget > len(callee.code) && m.depth < m.maxFrames && newfp+int(callee.frame) < len(m.stack) {
+				m.budget -= len(callee.code)
 				m.depth++
 				m.frames = append(m.frames, frame{fn: m.fn, inst: m.inst, pc: pc, fp: m.fp})
 				stack := m.stack
@@ -479,6 +475,18 @@ loop:
 				break loop
 			}
 		}
+		continue
+	backEdge:
+		// The budget ran out on a branch back to the loop header at pc:
+		// a loop iteration's work is the loop's size.
+		if next, err := m.backEdge(pc); err != nil {
+			return err
+		} else if next < 0 {
+			trap = store.TrapInterrupted
+			break loop
+		} else {
+			pc, mem = next, m.mem
+		}
 	}
 	return m.trap(trap, m.fn, m.inst, pc)
 }
@@ -510,14 +518,14 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 			return store.TrapIndirectCallTypeMismatch, nil
 		}
 	}
-	m.budget--
-	if m.budget <= 0 && m.poll(pc, false) {
-		return store.TrapInterrupted, nil
-	}
 	newfp := m.fp + int(in.b)
-	if f.Host != nil || *f.Entry != m.interpEntry {
+	if f.Host != nil || (atomic.LoadUintptr(f.Entry) != m.interpEntry && !m.forceOSR) {
 		// A host function, or one that another tier runs: the engine
 		// calls it on the frame's slots.
+		m.budget--
+		if m.budget <= 0 && m.poll(pc, m.inst, m.fn.index) {
+			return store.TrapInterrupted, nil
+		}
 		n := max(cells(f.Type.Params), cells(f.Type.Results))
 		if !m.ensure(newfp + n + 1) {
 			return store.TrapStackExhausted, nil
@@ -543,6 +551,11 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 		if callee, err = functionOf(f); err != nil {
 			return 0, err
 		}
+	}
+	// The call's work, the callee's size, is the callee's.
+	m.budget -= len(callee.code)
+	if m.budget <= 0 && m.poll(pc, f.Instance, f.Index) {
+		return store.TrapInterrupted, nil
 	}
 	if m.depth >= m.maxFrames {
 		return store.TrapStackExhausted, nil

@@ -161,20 +161,29 @@ func TestCancellationInterruptsALoop(t *testing.T) {
 	require.Equal(t, store.TrapInterrupted, trapOf(t, err).Kind)
 }
 
+// counting turns the tiering counters on, with no native tier to tier up
+// to.
+var counting = engine.Config{Tiering: engine.Tiering{Threshold: 1 << 62}}
+
 func TestCounters(t *testing.T) {
-	f := newFixture(t, newEngine(interp.Tier{}, engine.Config{Count: true}))
+	f := newFixture(t, newEngine(interp.Tier{}, counting))
+	// The work credited is sampled, a poll period at a time, and weighs
+	// each iteration by the loop's size: a run of twice the iterations
+	// counts twice the work, within two periods.
 	const n = 1000000
 	_, err := f.call(context.Background(), "sum", n)
 	require.NoError(t, err)
-	edges := f.code.Counters[1].BackEdges.Load()
-	require.InDelta(t, n, float64(edges), 2*1024, "sampled back-edge count")
-
-	_, err = f.call(context.Background(), "fac", 20)
+	once := f.code.Counters[1].Work.Load()
+	_, err = f.call(context.Background(), "sum", 2*n)
 	require.NoError(t, err)
+	thrice := f.code.Counters[1].Work.Load()
+	require.Greater(t, once, int64(n), "every iteration counts at least one instruction")
+	require.InDelta(t, 3*once, thrice, 2*8192, "sampled work")
+
 	g := newFixture(t, newEngine(interp.Tier{}, engine.Config{}))
 	_, err = g.call(context.Background(), "sum", n)
 	require.NoError(t, err)
-	require.Zero(t, g.code.Counters[1].BackEdges.Load(), "counting is off by default")
+	require.Zero(t, g.code.Counters[1].Work.Load(), "counting is off by default")
 }
 
 // BenchmarkCounters compares a loop with and without the tiering counters.
@@ -185,7 +194,11 @@ func BenchmarkCounters(b *testing.B) {
 			name = "on"
 		}
 		b.Run(name, func(b *testing.B) {
-			f := newFixture(b, newEngine(interp.Tier{}, engine.Config{Count: count}))
+			cfg := engine.Config{}
+			if count {
+				cfg = counting
+			}
+			f := newFixture(b, newEngine(interp.Tier{}, cfg))
 			for b.Loop() {
 				if _, err := f.call(context.Background(), "sum", 100000); err != nil {
 					b.Fatal(err)

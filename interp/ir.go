@@ -1,6 +1,10 @@
 package interp
 
-import "github.com/terra-runtime/terra/wasm"
+import (
+	"slices"
+
+	"github.com/terra-runtime/terra/wasm"
+)
 
 // op is an instruction of the lowered code. Scalar numeric instructions keep
 // their WebAssembly opcode byte (0x45-0xC4, memory accesses 0x28-0x3E); the
@@ -157,4 +161,25 @@ type function struct {
 	offsets  []uint32 // module offset of the WebAssembly instruction behind each inst
 	index    uint32   // in the module's function index space
 	typ      *wasm.FuncType
+	// loops lists the loop headers by position, for on-stack replacement.
+	loops []loopHeader
+	// ret is the position of a return of the results from the first
+	// slots, where a call continues once machine code ran the rest of it.
+	ret int
+}
+
+// loopHeader is a loop's header: its position in the code and the module
+// offset of its loop instruction.
+type loopHeader struct {
+	pc     int
+	offset uint32
+}
+
+// loopAt returns the module offset of the loop whose header is at pc.
+func (fn *function) loopAt(pc int) (uint32, bool) {
+	i, ok := slices.BinarySearchFunc(fn.loops, pc, func(l loopHeader, pc int) int { return l.pc - pc })
+	if !ok {
+		return 0, false
+	}
+	return fn.loops[i].offset, true
 }

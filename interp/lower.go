@@ -92,6 +92,9 @@ func lower(m *wasm.Module, i int) (fn *function, err error) {
 	l.stack = make([]entry, 0, info.MaxHeight+1)
 	l.ctls = make([]control, 0, len(info.Blocks))
 	l.run()
+	// Where a call continues when machine code ran the rest of it and left
+	// the results in the first slots.
+	fn.ret = l.emit(inst{op: opReturn, b: 0, c: fn.results})
 	if err := verifySlots(fn); err != nil {
 		return nil, fmt.Errorf("interp: func %d: %w", fn.index, err)
 	}
@@ -398,6 +401,7 @@ func (l *lowerer) instr(op wasm.Opcode) {
 		case wasm.OpLoop:
 			c.loopPC = l.pc()
 			l.bind()
+			l.fn.loops = append(l.fn.loops, loopHeader{pc: int(c.loopPC), offset: l.base + uint32(l.opPos)})
 		case wasm.OpIf:
 			c.elseFix = l.emit(l.branchOn(cond, true))
 		}

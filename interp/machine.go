@@ -17,11 +17,18 @@ func cells(ts []wasm.ValueType) int {
 	return n
 }
 
-// pollPeriod is how many loop iterations and calls run between two polls
-// for interruption. A poll also credits the tiering counters, which are thus
-// sampled: each poll adds pollPeriod to the counter of the event and
-// function that triggered it.
-const pollPeriod = 1024
+// pollPeriod is how much work runs between two polls for interruption: a
+// loop iteration counts the loop's size in instructions, a call the
+// callee's size. A poll also credits the tiering counters, which are thus
+// sampled: each adds the work since the last poll to the function that was
+// running (or being called) when the budget ran out, as V8's interpreter
+// charges its tiering budget.
+const pollPeriod = 8192
+
+// callOutWork is the work a call from another tier into the interpreter
+// counts beyond the callee's size: such calls cost an exit from machine
+// code, so their callees should follow their callers there soon.
+const callOutWork = 1000
 
 // frame is a suspended caller.
 type frame struct {
@@ -60,6 +67,12 @@ type state struct {
 	// interpEntry is the entry word of interpreted functions: a callee
 	// with another runs on another tier.
 	interpEntry uintptr
+	// results receives the results of an on-stack replacement.
+	results []uint64
+	// period is the budget a poll restores: pollPeriod, or 1 to force
+	// on-stack replacement, with forceOSR set.
+	period   int
+	forceOSR bool
 }
 
 var machines = sync.Pool{New: func() any {
@@ -68,7 +81,14 @@ var machines = sync.Pool{New: func() any {
 
 func (t *Tier) newMachine(c *engine.Call) *machine {
 	m := machines.Get().(*machine)
-	m.call, m.tier, m.budget = c, t, pollPeriod
+	m.call, m.tier, m.period = c, t, pollPeriod
+	// Forcing on-stack replacement: calls start here even for compiled
+	// functions, and every back edge polls, to move to machine code.
+	m.forceOSR = c.Engine().Config().Tiering.ForceOSR
+	if m.forceOSR {
+		m.period = 1
+	}
+	m.budget = m.period
 	return m
 }
 
@@ -139,6 +159,9 @@ func (m *machine) invoke(f *store.Function, stack []uint64) error {
 	if !m.ensure(base + int(fn.frame) + len(stack) + 1) {
 		return m.call.Trap(store.TrapStackExhausted, nil)
 	}
+	if m.call.Counting() {
+		m.call.Credit(f.Instance.Code, int(f.Index-f.Instance.Module.NumImportedFuncs), int64(len(fn.code)+callOutWork))
+	}
 	copy(m.stack[base:], stack)
 	clear(m.stack[base+int(fn.params) : base+int(fn.locals)])
 	r := m.pushRun()
@@ -186,6 +209,18 @@ func (m *machine) suspend(pc int) {
 	r.fn, r.inst, r.pc, r.end = m.fn, m.inst, pc, len(m.frames)
 }
 
+// suspendCaller records where the current run is when another tier takes
+// over its current frame: at its caller, so that stack traces show the
+// frame once, as the other tier's.
+func (m *machine) suspendCaller() {
+	r := m.runs[len(m.runs)-1]
+	r.fn = nil
+	if n := len(m.frames); n > r.base {
+		f := m.frames[n-1]
+		r.fn, r.inst, r.pc, r.end = f.fn, f.inst, f.pc, n-1
+	}
+}
+
 // AppendFrames implements engine.Segment.
 func (r *run) AppendFrames(frames []store.Frame) []store.Frame {
 	if r.fn == nil {
@@ -224,24 +259,60 @@ func (c *LoweredModule) function(i int) (*function, error) {
 	return c.funcs[i].Load(), nil
 }
 
-// poll is called every pollPeriod loop iterations and calls: it credits the
-// counters, takes a profile sample when one is due, and reports whether the
-// call was interrupted. pc is the position in fn.
-func (m *machine) poll(pc int, backEdge bool) bool {
-	m.budget = pollPeriod
+// poll is called when the budget runs out, about every pollPeriod of work:
+// it credits the work to function index (in the function index space) of
+// inst, takes a profile sample when one is due, and reports whether the
+// call was interrupted. pc is the position in the current function.
+func (m *machine) poll(pc int, inst *store.Instance, index uint32) bool {
+	work := int64(m.period - m.budget)
+	m.budget = m.period
 	c := m.call
 	if c.SampleDue() {
 		c.Sample(m.stackTrace(c.SampleBuffer(), m.fn, m.inst, pc))
 	}
 	if c.Counting() {
-		counters := &m.inst.Code.Counters[m.fn.index-m.inst.Module.NumImportedFuncs]
-		if backEdge {
-			counters.BackEdges.Add(pollPeriod)
-		} else {
-			counters.Calls.Add(pollPeriod)
-		}
+		c.Credit(inst.Code, int(index-inst.Module.NumImportedFuncs), work)
 	}
 	return c.Interrupted()
+}
+
+// backEdge polls at a branch back to the loop header at pc, when the budget
+// ran out there, and returns where to go on: pc, or, when the function's
+// machine code took over the frame at the loop (on-stack replacement) and
+// ran it to its end, the function's return, or -1 if the call was
+// interrupted.
+func (m *machine) backEdge(pc int) (int, error) {
+	if m.poll(pc, m.inst, m.fn.index) {
+		return -1, nil
+	}
+	if !m.call.CanOSR() {
+		return pc, nil
+	}
+	fn := m.fn
+	loop, ok := fn.loopAt(pc)
+	if !ok {
+		return pc, nil
+	}
+	f := m.inst.Funcs[fn.index]
+	slots := m.stack[m.fp : m.fp+int(fn.frame)]
+	results := m.resultBuf(int(fn.results))
+	m.suspendCaller()
+	done, err := m.call.OSR(f, loop, slots, results)
+	if !done || err != nil {
+		return pc, err
+	}
+	// A nested run on this machine may have grown the stack.
+	copy(m.stack[m.fp:], results)
+	m.mem = memOf(m.inst)
+	return fn.ret, nil
+}
+
+// resultBuf returns a buffer of n cells for the results of an OSR.
+func (m *machine) resultBuf(n int) []uint64 {
+	if cap(m.results) < n {
+		m.results = make([]uint64, n)
+	}
+	return m.results[:n]
 }
 
 // stackTrace appends the wasm frames of the current call, innermost first:

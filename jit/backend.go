@@ -113,9 +113,28 @@ type Backend interface {
 	// of locals.
 	SavePinned(locals []uint32)
 	LoadPinned(locals []uint32)
-	// End finishes the function and returns its code and the sites in it
-	// (offsets relative to the function's start).
-	End() (code []byte, sites []Site, err error)
+	// OSREntry emits, after the body, an entry for on-stack replacement
+	// at the header of a loop, the instruction at module offset offset: it
+	// makes the function's frame as the prologue does, fills its first
+	// slots slots (locals, then the operand stack) from the cells at the
+	// call context's EnterSlots, loads the pinned locals and jumps to
+	// target, the loop's label. The loop header's state is thereby the
+	// interpreter's frame: every slot in memory, the pinned locals in
+	// their registers too.
+	OSREntry(target Label, slots, offset uint32)
+	// End finishes the function and returns its code and what maps into
+	// it.
+	End() (Output, error)
+}
+
+// Output is a compiled function.
+type Output struct {
+	Code []byte
+	// Sites map offsets in Code to instructions, sorted by PC.
+	Sites []Site
+	// OSR lists the entries for on-stack replacement: PC is an entry's
+	// offset in Code, Offset the module offset of the loop it enters.
+	OSR []Site
 }
 
 // Frame describes the function being compiled to the backend.

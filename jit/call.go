@@ -95,6 +95,20 @@ func buffer(bufs *[][]uint64, run, n int) []uint64 {
 // Invoke implements engine.Tier: it enters f's machine code through the
 // entry stub and serves its exits until it returns or traps.
 func (t *Tier) Invoke(c *engine.Call, caller *store.Instance, f *store.Function, stack []uint64) error {
+	return t.enter(c, f, atomic.LoadUintptr(f.Entry), nil, stack)
+}
+
+// InvokeOSR replaces a frame of f that the interpreter is running with
+// machine code: it enters f's code at entry, an OSR entry (see OSREntry),
+// with the interpreter's frame slots, and runs the rest of f there, writing
+// its results to results.
+func (t *Tier) InvokeOSR(c *engine.Call, f *store.Function, entry uintptr, slots, results []uint64) error {
+	return t.enter(c, f, entry, slots, results)
+}
+
+// enter runs f from target, with the arguments in stack, or, for an OSR
+// entry, with its frame's slots in slots, and writes f's results to stack.
+func (t *Tier) enter(c *engine.Call, f *store.Function, target uintptr, slots, stack []uint64) error {
 	s, err := t.state(c)
 	if err != nil {
 		return err
@@ -102,9 +116,16 @@ func (t *Tier) Invoke(c *engine.Call, caller *store.Instance, f *store.Function,
 	np, nr := len(f.Type.Params), len(f.Type.Results)
 	cells := max(np, nr)
 	buf := buffer(&s.entryBufs, s.th.Depth(), cells)
-	copy(buf, stack[:np])
 	cc := &c.Native
-	cc.EnterTarget = atomic.LoadUintptr(f.Entry)
+	cc.EnterSlots = 0
+	if slots != nil {
+		// The entry copies the slots before it can exit to Go, whose
+		// code may move the interpreter's stack.
+		cc.EnterSlots = uintptr(unsafe.Pointer(unsafe.SliceData(slots)))
+	} else {
+		copy(buf, stack[:np])
+	}
+	cc.EnterTarget = target
 	cc.EnterContext = uintptr(f.Context)
 	cc.EnterFunc = uintptr(unsafe.Pointer(f))
 	cc.ExitArgs = uintptr(unsafe.Pointer(&buf[0]))

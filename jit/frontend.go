@@ -138,6 +138,8 @@ type Compiler struct {
 	nblock int
 	// pinnedLocals lists the locals that have a register.
 	pinnedLocals []uint32
+	// loops lists the loop headers compiled, for their OSR entries.
+	loops []loopHeader
 	// Buffers reused across instructions and functions.
 	weights  []int
 	loopBuf  []bool
@@ -180,7 +182,7 @@ func (c *Compiler) Fail(err error) {
 }
 
 // Compile compiles defined function i of m.
-func (c *Compiler) Compile(m *wasm.Module, i int) (code []byte, sites []Site, err error) {
+func (c *Compiler) Compile(m *wasm.Module, i int) (Output, error) {
 	body := &m.Code[i]
 	info := &m.FuncInfo[i]
 	c.M, c.err = m, nil
@@ -188,6 +190,7 @@ func (c *Compiler) Compile(m *wasm.Module, i int) (code []byte, sites []Site, er
 	c.base = uint32(body.Offset)
 	c.stack = c.stack[:0]
 	c.ctls = c.ctls[:0]
+	c.loops = c.loops[:0]
 	c.nblock = 0
 	c.owners = [MaxRegs]owner{}
 	c.pinned = [MaxRegs]bool{}
@@ -205,12 +208,12 @@ func (c *Compiler) Compile(m *wasm.Module, i int) (code []byte, sites []Site, er
 	}
 	f.Cells = max(f.Params, f.Results)
 	if info.MaxSlots != info.MaxHeight {
-		return nil, nil, ErrUnsupported // v128 values
+		return Output{}, ErrUnsupported // v128 values
 	}
 	c.locals = c.locals[:0]
 	for li, t := range info.Locals {
 		if t == wasm.V128 {
-			return nil, nil, ErrUnsupported
+			return Output{}, ErrUnsupported
 		}
 		// The prologue loads pinned parameters and zeroes pinned locals;
 		// parameters' slots hold them too.
@@ -229,9 +232,18 @@ func (c *Compiler) Compile(m *wasm.Module, i int) (code []byte, sites []Site, er
 		c.instr(c.R.Opcode())
 	}
 	if c.err != nil {
-		return nil, nil, c.err
+		return Output{}, c.err
+	}
+	for _, l := range c.loops {
+		c.B.OSREntry(l.label, l.slots, l.offset)
 	}
 	return c.B.End()
+}
+
+// loopHeader is a loop that an on-stack replacement may enter.
+type loopHeader struct {
+	label         Label
+	slots, offset uint32
 }
 
 // pinLocals gives the locals used most (uses in loops count more, the more
@@ -342,6 +354,10 @@ func (c *Compiler) instr(op wasm.Opcode) {
 			}
 			ctl := c.pushCtl(op, t, blk)
 			c.B.Bind(ctl.label)
+			c.loops = append(c.loops, loopHeader{
+				label: ctl.label, offset: c.Offset(),
+				slots: c.Frame.Locals + blk.Height + uint32(len(t.Params)),
+			})
 			c.B.Poll()
 		case wasm.OpIf:
 			c.canonLocals()

@@ -124,7 +124,8 @@ func (t *Tier) Stats() Stats {
 	return t.stats
 }
 
-// Module is a module's machine code.
+// Module is a batch of machine code for a module's functions: all of them
+// when the module was compiled at once, or those that turned hot together.
 type Module struct {
 	tier   *Tier
 	module *wasm.Module
@@ -138,28 +139,84 @@ type compiledFunc struct {
 	start, end uintptr
 	index      uint32 // in the module's function index space
 	sites      []Site
+	osr        []Site // by loop offset
 }
 
-// Close releases the machine code once no call runs it.
-func (m *Module) Close() error {
+// close releases the machine code once no call runs it.
+func (m *Module) close() error {
 	m.tier.unregister(m)
 	return m.code.Close()
+}
+
+// Code is the tier's code for one module (a store.TierCode): the batches
+// compiled for it so far.
+type Code struct {
+	mu      sync.Mutex
+	batches []*Module
+	closed  bool
+}
+
+// Close releases every batch once no call runs it. Batches compiled later
+// are released at once.
+func (c *Code) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	var errs []error
+	for _, m := range c.batches {
+		errs = append(errs, m.close())
+	}
+	c.batches = nil
+	return errors.Join(errs...)
+}
+
+// codeOf returns the tier's code for code's module, made on first use.
+func codeOf(code *store.ModuleCode) *Code {
+	return code.TierCodeOf(store.TierNative, func() store.TierCode { return new(Code) }).(*Code)
 }
 
 // Compile implements engine.Tier: it compiles every function it can, on
 // one goroutine per processor, and switches their entries to the machine
 // code.
 func (t *Tier) Compile(code *store.ModuleCode) error {
+	all := make([]int, len(code.Module.Code))
+	for i := range all {
+		all[i] = i
+	}
+	return t.compile(code, all, runtime.GOMAXPROCS(0))
+}
+
+// CompileFunctions compiles the module's defined functions indexes (in the
+// module's list of bodies) that still run in the interpreter, as one batch
+// on the calling goroutine, and switches their entries to the machine code.
+// Functions the tier cannot compile keep their entries; the number compiled
+// is in the tier's Stats.
+func (t *Tier) CompileFunctions(code *store.ModuleCode, indexes []int) error {
+	todo := make([]int, 0, len(indexes))
+	for _, i := range indexes {
+		if atomic.LoadUintptr(&code.Entries[i]) == code.InterpEntry {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	return t.compile(code, todo, 1)
+}
+
+// compile compiles the defined functions indexes on at most workers
+// goroutines into one batch, loads it and switches the functions' entries.
+func (t *Tier) compile(code *store.ModuleCode, indexes []int, workers int) error {
 	start := time.Now()
 	m := code.Module
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(m.Code)/16))
+	workers = min(workers, max(1, len(indexes)/16))
 	parts := make([]part, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	// Machine code is about four times the size of the bodies: reserve
-	// that much, so that appending rarely copies.
+	// Machine code is about 2.4 times the size of the bodies: reserve four
+	// times, so that appending rarely copies.
 	bodyBytes := 0
-	for i := range m.Code {
+	for _, i := range indexes {
 		bodyBytes += len(m.Code[i].Body)
 	}
 	for w := range parts {
@@ -171,7 +228,7 @@ func (t *Tier) Compile(code *store.ModuleCode) error {
 		}
 	}()
 	for w := range parts {
-		wg.Go(func() { parts[w].compile(t.arch.NewBackend(), m, &next) })
+		wg.Go(func() { parts[w].compile(t.arch.NewBackend(), m, indexes, &next) })
 	}
 	wg.Wait()
 	var stats Stats
@@ -206,13 +263,29 @@ func (t *Tier) Compile(code *store.ModuleCode) error {
 		}
 	}
 	slices.SortFunc(mod.funcs, func(a, b compiledFunc) int { return cmpAddr(a.start, b.start) })
-	t.register(mod)
-	code.Tiers[store.TierNative] = mod
-	for _, f := range mod.funcs {
-		atomic.StoreUintptr(&code.Entries[f.index-m.NumImportedFuncs], f.start)
-	}
 	stats.CodeBytes = size
+	if err := t.install(code, mod); err != nil {
+		return err
+	}
 	t.record(stats, start)
+	return nil
+}
+
+// install adds a loaded batch to its module's code and switches the
+// entries of its functions to it, unless the module's code was closed
+// meanwhile, in which case it releases the batch.
+func (t *Tier) install(code *store.ModuleCode, mod *Module) error {
+	c := codeOf(code)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return mod.code.Close()
+	}
+	t.register(mod)
+	c.batches = append(c.batches, mod)
+	for _, f := range mod.funcs {
+		atomic.StoreUintptr(&code.Entries[f.index-code.Module.NumImportedFuncs], f.start)
+	}
 	return nil
 }
 
@@ -228,16 +301,17 @@ type part struct {
 	err         error
 }
 
-// compile compiles the module's functions whose indexes it takes from next
-// until none is left.
-func (p *part) compile(b Backend, m *wasm.Module, next *atomic.Int64) {
+// compile compiles the functions of indexes that it takes, by position,
+// from next until none is left.
+func (p *part) compile(b Backend, m *wasm.Module, indexes []int, next *atomic.Int64) {
 	c := NewCompiler(b)
 	for {
-		i := int(next.Add(1) - 1)
-		if i >= len(m.Code) || p.err != nil {
+		k := int(next.Add(1) - 1)
+		if k >= len(indexes) || p.err != nil {
 			return
 		}
-		text, sites, err := c.Compile(m, i)
+		i := indexes[k]
+		out, err := c.Compile(m, i)
 		switch {
 		case errors.Is(err, ErrUnsupported):
 			p.interpreted++
@@ -247,16 +321,33 @@ func (p *part) compile(b Backend, m *wasm.Module, next *atomic.Int64) {
 			return
 		}
 		start := uintptr(len(p.text))
-		p.text = append(p.text, text...)
+		p.text = append(p.text, out.Code...)
 		for len(p.text)%16 != 0 {
 			p.text = append(p.text, 0xCC) // int3
 		}
+		osr := slices.Clone(out.OSR)
+		slices.SortFunc(osr, func(a, b Site) int { return int(a.Offset) - int(b.Offset) })
 		p.funcs = append(p.funcs, compiledFunc{
-			start: start, end: start + uintptr(len(text)),
-			index: m.NumImportedFuncs + uint32(i), sites: slices.Clone(sites),
+			start: start, end: start + uintptr(len(out.Code)),
+			index: m.NumImportedFuncs + uint32(i), sites: slices.Clone(out.Sites), osr: osr,
 		})
 		p.bodyBytes += len(m.Code[i].Body)
 	}
+}
+
+// OSREntry returns the address of the entry for on-stack replacement into
+// the loop at module offset loop of the function whose machine code starts
+// at entry, or 0 when there is none.
+func (t *Tier) OSREntry(entry uintptr, loop uint32) uintptr {
+	_, f, _ := t.lookup(entry)
+	if f == nil || f.start != entry {
+		return 0
+	}
+	k, found := slices.BinarySearchFunc(f.osr, loop, func(s Site, off uint32) int { return int(s.Offset) - int(off) })
+	if !found {
+		return 0
+	}
+	return f.start + uintptr(f.osr[k].PC)
 }
 
 // texts recycles the buffers that parts assemble into: they are megabytes,

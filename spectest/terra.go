@@ -14,22 +14,32 @@ import (
 type terraTier struct {
 	rt   *terra.Runtime
 	name string
+	// settle: wait, after compiling a module, until the tiered engine
+	// compiled every function it queued.
+	settle bool
 }
+
+// invokeTimeout bounds each invocation and instantiation (start function).
+const invokeTimeout = 20 * time.Second
 
 // NewTerraTier returns a tier that instantiates and runs modules with a
 // terra runtime of the given execution tier, which also names the tier.
 // Every module of the tier lives in that one runtime, so that funcref
 // handles are valid across the modules a script links together.
-
-// invokeTimeout bounds each invocation and instantiation (start function).
-const invokeTimeout = 20 * time.Second
-
 func NewTerraTier(tier terra.Tier) (Tier, error) {
-	rt, err := terra.NewRuntime(terra.Config{Tier: tier})
+	return NewTerraConfig(string(tier), terra.Config{Tier: tier}, false)
+}
+
+// NewTerraConfig is NewTerraTier for any configuration, named name. With
+// settle, each module's functions that the tiered engine queued when the
+// module was compiled (Tiering.Eager queues them all) are compiled before
+// it is instantiated, so that they all run as machine code.
+func NewTerraConfig(name string, cfg terra.Config, settle bool) (Tier, error) {
+	rt, err := terra.NewRuntime(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &terraTier{rt: rt, name: string(tier)}, nil
+	return &terraTier{rt: rt, name: name, settle: settle}, nil
 }
 
 func (t *terraTier) Name() string { return t.name }
@@ -84,6 +94,11 @@ func (t *terraTier) Instantiate(m *wasm.Module, imports map[string]Instance) (In
 	if err != nil {
 		return nil, err
 	}
+	if t.settle {
+		if err := t.waitTiering(); err != nil {
+			return nil, err
+		}
+	}
 	links := make(map[string]*terra.Instance)
 	for _, imp := range m.Imports {
 		if i, ok := imports[imp.Module].(*terraInstance); ok {
@@ -97,6 +112,24 @@ func (t *terraTier) Instantiate(m *wasm.Module, imports map[string]Instance) (In
 		return nil, err
 	}
 	return &terraInstance{inst}, nil
+}
+
+// waitTiering waits until the runtime compiled every function queued.
+func (t *terraTier) waitTiering() error {
+	deadline := time.Now().Add(invokeTimeout)
+	for {
+		s := t.rt.Stats().Tiering
+		if s.Compiled+s.Failed == s.Queued {
+			if s.Failed > 0 {
+				return fmt.Errorf("spectest: %d functions failed to compile: %v", s.Failed, s.TierUps[len(s.TierUps)-1].Err)
+			}
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("spectest: %d functions still queued after %v", s.Queued-s.Compiled-s.Failed, invokeTimeout)
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
 }
 
 // Classify sorts terra's errors: traps, call stack exhaustion (a trap of

@@ -67,7 +67,9 @@ Flags go before module.wasm: everything after it is the guest's.
                             the module
   --tier T                  interp, jit or tiered (default: the best this
                             build has)
-  --stats                   print the time of each phase that ran to stderr
+  --stats                   print the time of each phase that ran, what the
+                            JIT compiled and, on tiered, each function that
+                            tiered up, to stderr
   --profile FILE            write a pprof profile of the guest's functions
                             (go tool pprof -top FILE)
   -h, --help                print this help
@@ -220,7 +222,7 @@ func newRuntime(tier string, cfg terra.Config) (*terra.Runtime, terra.Tier, erro
 		cfg.Tier = terra.Tier(tier)
 		rt, err := terra.NewRuntime(cfg)
 		if errors.Is(err, terra.ErrTierUnavailable) {
-			return nil, "", usagef("--tier %s: this build of terra has no %s tier yet (use --tier interp)", tier, tier)
+			return nil, "", usagef("--tier %s: terra has no %s tier on this platform (use --tier interp)", tier, tier)
 		}
 		return rt, cfg.Tier, err
 	}
@@ -229,9 +231,8 @@ func newRuntime(tier string, cfg terra.Config) (*terra.Runtime, terra.Tier, erro
 
 // stats are the times of the phases that ran, which --stats prints.
 type stats struct {
-	phases  []phase
-	tierUps int
-	jit     terra.JITStats
+	phases []phase
+	start  time.Time // of the first phase
 }
 
 type phase struct {
@@ -241,10 +242,15 @@ type phase struct {
 
 // done records that phase name, begun at start, ended.
 func (s *stats) done(name string, start time.Time) {
+	if len(s.phases) == 0 {
+		s.start = start
+	}
 	s.phases = append(s.phases, phase{name, time.Since(start)})
 }
 
-func (s *stats) print(w io.Writer, tier terra.Tier) {
+// print prints the phases, then what the runtime's JIT compiled and, for
+// the tiered engine, every function that tiered up.
+func (s *stats) print(w io.Writer, tier terra.Tier, rs terra.RuntimeStats) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "terra-run: tier %s", tier)
 	for i, p := range s.phases {
@@ -253,15 +259,34 @@ func (s *stats) print(w io.Writer, tier terra.Tier) {
 			sep = ": "
 		}
 		fmt.Fprintf(&b, "%s%s %v", sep, p.name, round(p.time))
-		if p.name == "run" {
-			fmt.Fprintf(&b, ", tier-ups %d", s.tierUps)
+	}
+	if tier == terra.TierTiered {
+		t := rs.Tiering
+		fmt.Fprintf(&b, "; tier-ups %d, OSR %d", t.Compiled, t.OSR)
+		if t.Failed > 0 {
+			fmt.Fprintf(&b, ", failed %d", t.Failed)
+		}
+		if waiting := t.Queued - t.Compiled - t.Failed; waiting > 0 {
+			fmt.Fprintf(&b, ", %d still queued", waiting)
 		}
 	}
 	fmt.Fprintln(w, b.String())
-	if j := s.jit; j.Compiled+j.Interpreted > 0 {
+	if j := rs.JIT; j.Compiled+j.Interpreted > 0 {
 		ms := float64(j.Time) / float64(time.Millisecond)
 		fmt.Fprintf(w, "terra-run: jit: %d functions compiled, %d bytes of code bodies in %.1f ms (%.1f MB/s), %d left on the interpreter\n",
 			j.Compiled, j.BodyBytes, ms, float64(j.BodyBytes)/j.Time.Seconds()/1e6, j.Interpreted)
+	}
+	for _, u := range rs.Tiering.TierUps {
+		name := u.Name
+		if name == "" {
+			name = fmt.Sprintf("func[%d]", u.Func)
+		}
+		fmt.Fprintf(w, "terra-run: tier-up %s at %v: code after %v (%v waiting for a compiler)",
+			name, round(u.Hot.Sub(s.start)), round(u.Wait+u.Compile), round(u.Wait))
+		if u.Err != nil {
+			fmt.Fprintf(w, ", failed: %v", u.Err)
+		}
+		fmt.Fprintln(w)
 	}
 }
 
@@ -364,7 +389,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var st stats
 	defer func() {
 		if o.stats {
-			st.print(stderr, tier)
+			st.print(stderr, tier, rt.Stats())
 		}
 	}()
 
@@ -391,7 +416,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	t0 = time.Now()
 	cm, err := rt.CompileModule(m)
 	st.done("compile", t0)
-	st.jit = rt.Stats().JIT
 	if err != nil {
 		return fail("%s: %v", o.module, err)
 	}

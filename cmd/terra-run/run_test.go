@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,7 +105,6 @@ func TestBadInput(t *testing.T) {
 		{name: "dir is a file", module: noStart, args: []string{"--dir", "run_test.go"}, code: exitUsage,
 			want: "--dir run_test.go: not a directory"},
 		{name: "bad dir", module: noStart, args: []string{"--dir", "::/data"}, code: exitUsage, want: `--dir "::/data": want HOST`},
-		{name: "tiered", module: noStart, args: []string{"--tier", "tiered"}, code: exitUsage, want: "no tiered tier yet"},
 		{name: "negative timeout", module: noStart, args: []string{"--timeout", "-1s"}, code: exitUsage,
 			want: "--timeout -1s: want a positive duration"},
 		{name: "bad timeout", module: noStart, args: []string{"--timeout", "soon"}, code: exitUsage, want: "invalid value"},
@@ -261,7 +261,7 @@ func TestStats(t *testing.T) {
 	r := runCLI(t, "", "--tier", "interp", "--stats", "--invoke", "add", filepath.Join(programs, "c/add.wasm"), "1", "2")
 	assert.Equal(t, 0, r.code)
 	assert.Equal(t, "3\n", r.stdout)
-	assert.Regexp(t, `^terra-run: tier interp: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+, tier-ups 0\n$`, r.stderr)
+	assert.Regexp(t, `^terra-run: tier interp: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+\n$`, r.stderr)
 
 	// Only the phases that ran.
 	r = runCLI(t, "", "--tier", "interp", "--stats", writeFile(t, "m.wasm", invalidModule))
@@ -282,8 +282,33 @@ func TestJITStats(t *testing.T) {
 	r := runCLI(t, "", "--tier", "jit", "--stats", "--invoke", "add", writeFile(t, "m.wasm", simdAndAdd), "1", "2")
 	assert.Equal(t, 0, r.code, "stderr: %s", r.stderr)
 	assert.Equal(t, "3\n", r.stdout)
-	assert.Regexp(t, `^terra-run: tier jit: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+, tier-ups 0\n`+
+	assert.Regexp(t, `^terra-run: tier jit: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+\n`+
 		`terra-run: jit: 1 functions compiled, 6 bytes of code bodies in [0-9.]+ ms \([0-9.]+ MB/s\), 1 left on the interpreter\n$`, r.stderr)
+}
+
+// TestUnavailableTier checks the usage error for a tier this platform
+// lacks.
+func TestUnavailableTier(t *testing.T) {
+	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierTiered}); err == nil {
+		t.Skip("every tier is available here")
+	}
+	r := runCLI(t, "", "--tier", "tiered", writeFile(t, "m.wasm", noStart))
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "no tiered tier")
+}
+
+// TestTieredStats checks what --stats says of the tiered engine: a kernel's
+// one long call tiers up, its loop moving to machine code while it runs.
+func TestTieredStats(t *testing.T) {
+	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierTiered}); err != nil {
+		t.Skipf("the tiered engine: %v", err)
+	}
+	r := runCLI(t, "", "--stats", "--invoke", "sieve", "../../bench/kernels/kernels.wasm", "4000000")
+	assert.Equal(t, 0, r.code, "stderr: %s", r.stderr)
+	assert.Equal(t, fmt.Sprint(0x7ec6d3bbe5)+"\n", r.stdout)
+	assert.Regexp(t, `^terra-run: tier tiered: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+; tier-ups [1-9][0-9]*, OSR [1-9][0-9]*\n`+
+		`terra-run: jit: [1-9][0-9]* functions compiled, `, r.stderr)
+	assert.Regexp(t, `\nterra-run: tier-up sieve at \S+: code after \S+ \(\S+ waiting for a compiler\)\n`, r.stderr)
 }
 
 // simdAndAdd exports add (i32.add of its parameters) and splat, which

@@ -111,14 +111,16 @@ func TestStdlib(t *testing.T) {
 }
 
 // availableTiers lists the tiers that the programs and the standard
-// library's tests run on: the interpreter, and the JIT where this platform
-// has it.
+// library's tests run on: the interpreter, and the JIT and the tiered
+// engine where this platform has them.
 func availableTiers(t *testing.T) []string {
 	tiers := []string{string(terra.TierInterp)}
-	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierJIT}); err == nil {
-		tiers = append(tiers, string(terra.TierJIT))
-	} else {
-		t.Logf("the JIT tier: %v", err)
+	for _, tier := range []terra.Tier{terra.TierJIT, terra.TierTiered} {
+		if _, err := terra.NewRuntime(terra.Config{Tier: tier}); err == nil {
+			tiers = append(tiers, string(tier))
+		} else {
+			t.Logf("the %s tier: %v", tier, err)
+		}
 	}
 	return tiers
 }

@@ -203,7 +203,9 @@ func (l Layout) Import(i uint32) uint32 { return l.Imports + i*ImportSize }
 //	152     EnterFunc: its *store.Function
 //	160     EnterCells: the cells of its argument area (4 bytes)
 //	164     EnterResults: its result cells (4 bytes)
-//	168     end
+//	168     EnterSlots: for an entry at a loop (on-stack replacement), the
+//	        address of the interpreter's frame slots to start from
+//	176     end
 type CallContext struct {
 	sandbox.Context
 	Exit         uint32
@@ -219,6 +221,7 @@ type CallContext struct {
 	EnterFunc    uintptr
 	EnterCells   uint32
 	EnterResults uint32
+	EnterSlots   uintptr
 }
 
 // Offsets in CallContext.
@@ -235,7 +238,8 @@ const (
 	CallEnterFunc    = CallExit + 72
 	CallEnterCells   = CallExit + 80
 	CallEnterResults = CallExit + 84
-	CallSize         = CallExit + 88
+	CallEnterSlots   = CallExit + 88
+	CallSize         = CallExit + 96
 )
 
 // Exit kinds: what generated code asks of Go when it exits.

@@ -47,6 +47,7 @@ func TestLayout(t *testing.T) {
 		"CallEnterFn":   {CallEnterFunc, unsafe.Offsetof(cc.EnterFunc)},
 		"CallEnterCell": {CallEnterCells, unsafe.Offsetof(cc.EnterCells)},
 		"CallEnterRes":  {CallEnterResults, unsafe.Offsetof(cc.EnterResults)},
+		"CallEnterSl":   {CallEnterSlots, unsafe.Offsetof(cc.EnterSlots)},
 		"CtxInstance":   {CtxInstance, unsafe.Offsetof(ic.Instance)},
 		"CallSize":      {CallSize, unsafe.Sizeof(cc)},
 		"sandbox head":  {0, unsafe.Offsetof(cc.Context)},

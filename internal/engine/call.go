@@ -90,7 +90,7 @@ func (c *Call) release() {
 	atomic.StoreUint32(&c.Native.Poll, 0)
 	n := &c.Native
 	n.Exit, n.ExitFunc, n.ExitArgs, n.ExitArg, n.ExitResult, n.ExitContext = 0, 0, 0, 0, 0, 0
-	n.StackLimit, n.EnterTarget, n.EnterContext, n.EnterFunc, n.EnterCells, n.EnterResults = 0, 0, 0, 0, 0, 0
+	n.StackLimit, n.EnterTarget, n.EnterContext, n.EnterFunc, n.EnterCells, n.EnterResults, n.EnterSlots = 0, 0, 0, 0, 0, 0, 0
 	calls.Put(c)
 }
 
@@ -155,10 +155,11 @@ func (c *Call) Invoke(caller *store.Instance, f *store.Function, stack []uint64)
 	if f.Host != nil {
 		return f.Host(c.HostContext(), caller, stack)
 	}
-	if atomic.LoadUintptr(f.Entry) == c.engine.interpEntry || c.engine.native == nil {
-		return c.engine.interp.Invoke(c, caller, f, stack)
+	e := c.engine
+	if e.native == nil || atomic.LoadUintptr(f.Entry) == e.interpEntry || (e.cfg.Tiering.ForceOSR && caller == nil) {
+		return e.interp.Invoke(c, caller, f, stack)
 	}
-	return c.engine.native.Invoke(c, caller, f, stack)
+	return e.native.Invoke(c, caller, f, stack)
 }
 
 // Push records that a tier started running within the call.
@@ -204,5 +205,5 @@ func (c *Call) Sample(frames []store.Frame) {
 // SampleBuffer returns an empty buffer for the frames of a sample.
 func (c *Call) SampleBuffer() []store.Frame { return c.samples[:0] }
 
-// Counting reports whether tiers should update the tiering counters.
-func (c *Call) Counting() bool { return c.engine.cfg.Count }
+// Counting reports whether tiers should credit the tiering counters.
+func (c *Call) Counting() bool { return c.engine.cfg.Tiering.Threshold > 0 }

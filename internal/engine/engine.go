@@ -36,8 +36,10 @@ type Config struct {
 	Profile func(frames []store.Frame)
 	// ProfileInterval defaults to DefaultProfileInterval.
 	ProfileInterval time.Duration
-	// Count turns on the tiering counters.
-	Count bool
+	// Tiering, when its Threshold is set, turns on the counters and, with a
+	// native tier, moves functions to it as they turn hot instead of
+	// compiling modules on it all at once.
+	Tiering Tiering
 }
 
 // DefaultProfileInterval is the profiling period when
@@ -56,20 +58,44 @@ const MaxNesting = 200
 type Engine struct {
 	cfg    Config
 	interp Tier
-	native Tier
+	native Native
 	// interpEntry is the entry word of interpreted functions.
 	interpEntry uintptr
+	// tierer compiles hot functions; nil without tiering.
+	tierer *tierer
 }
 
 // New returns an engine whose functions start on interp; native, if not
-// nil, compiles every module after the interpreter and takes over the
-// functions it compiles. interpEntry is the entry word of interpreted
-// functions: the address of native's stub that exits to Go, or 0.
-func New(cfg Config, interp, native Tier, interpEntry uintptr) *Engine {
+// nil, takes over the functions it compiles: every function of a module
+// when it is compiled, or, with tiering, those that turn hot. interpEntry
+// is the entry word of interpreted functions: the address of native's stub
+// that exits to Go, or 0.
+func New(cfg Config, interp Tier, native Native, interpEntry uintptr) *Engine {
 	if cfg.ProfileInterval <= 0 {
 		cfg.ProfileInterval = DefaultProfileInterval
 	}
-	return &Engine{cfg: cfg, interp: interp, native: native, interpEntry: interpEntry}
+	e := &Engine{cfg: cfg, interp: interp, native: native, interpEntry: interpEntry}
+	if native != nil && cfg.Tiering.Threshold > 0 {
+		retire, _ := interp.(Retirer)
+		e.tierer = newTierer(native, retire, cfg.Tiering.Workers)
+	}
+	return e
+}
+
+// Close stops tiering: it drops the functions queued and waits for those
+// being compiled. Calls may still run, on the code they have.
+func (e *Engine) Close() {
+	if e.tierer != nil {
+		e.tierer.close()
+	}
+}
+
+// TieringStats returns what tiering did so far.
+func (e *Engine) TieringStats() TieringStats {
+	if e.tierer == nil {
+		return TieringStats{}
+	}
+	return e.tierer.snapshot()
 }
 
 // Config returns the engine's configuration.
@@ -81,7 +107,24 @@ func (e *Engine) Compile(m *wasm.Module) (*store.ModuleCode, error) {
 	if err := e.interp.Compile(code); err != nil {
 		return nil, err
 	}
-	if e.native != nil {
+	switch {
+	case e.tierer != nil && e.cfg.Tiering.ForceOSR:
+		if err := e.native.Compile(code); err != nil {
+			_ = code.Close()
+			return nil, err
+		}
+	case e.tierer != nil && e.cfg.Tiering.Eager:
+		for i := 0; i < len(m.Code); i += maxBatch {
+			indexes := make([]int, 0, maxBatch)
+			for j := i; j < min(i+maxBatch, len(m.Code)); j++ {
+				if code.Counters[j].Hot.CompareAndSwap(false, true) {
+					indexes = append(indexes, j)
+				}
+			}
+			e.tierer.enqueue(code, indexes...)
+		}
+	case e.tierer != nil:
+	case e.native != nil:
 		if err := e.native.Compile(code); err != nil {
 			_ = code.Close()
 			return nil, err

@@ -611,21 +611,41 @@ type ModuleCode struct {
 	// InterpEntry is the entry of functions that the interpreter runs.
 	InterpEntry uintptr
 	// Tiers holds each tier's code for the module, by Tier; nil for a tier
-	// that did not compile it.
+	// that did not compile it. A tier that compiles in the background sets
+	// its own through TierCodeOf.
 	Tiers [NumTiers]TierCode
 	// Counters count each defined function's activity, for tiering.
 	Counters []Counters
+	mu       sync.Mutex // guards Tiers after compilation
+}
+
+// TierCodeOf returns tier t's code for the module, made by make on first
+// use. It is safe for concurrent use, with Close too.
+func (c *ModuleCode) TierCodeOf(t Tier, make func() TierCode) TierCode {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.Tiers[t] == nil {
+		c.Tiers[t] = make()
+	}
+	return c.Tiers[t]
 }
 
 // Counters counts a function's activity for tiering decisions.
 type Counters struct {
-	Calls     atomic.Uint64
-	BackEdges atomic.Uint64
+	// Work is the activity the interpreter credited to the function: its
+	// loop iterations weighted by the size of the loop, its calls by the
+	// size of the function, sampled (see package interp).
+	Work atomic.Int64
+	// Hot is set once the function's work reached the threshold and it
+	// was queued for compilation.
+	Hot atomic.Bool
 }
 
 // Close releases every tier's code; instances of the module must not run
 // any more.
 func (c *ModuleCode) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	var errs []error
 	for i, t := range c.Tiers {
 		if t != nil {

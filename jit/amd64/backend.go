@@ -96,6 +96,7 @@ type Backend struct {
 	layout     abi.Layout
 	frameBytes int32
 	sites      []jit.Site
+	osr        []jit.Site
 	// Out-of-line code, emitted after the body by End.
 	outOfLine []func()
 	trapStubs [16]asm.Label
@@ -129,18 +130,14 @@ func (b *Backend) Begin(c *jit.Compiler) {
 	b.c, b.f = c, &c.Frame
 	b.a.Reset()
 	b.sites = b.sites[:0]
+	b.osr = b.osr[:0]
 	b.outOfLine = b.outOfLine[:0]
 	b.trapStubs = [16]asm.Label{}
 	m := b.f.Module
 	b.layout = abi.NewLayout(len(m.AllTables), len(m.AllGlobals), int(m.NumImportedFuncs))
 	b.frameBytes = 8 + 8*int32(b.f.Locals-b.f.Params+b.f.MaxHeight)
 	a := &b.a
-	a.Push(asm.RBP)
-	a.MovRR(asm.W64, asm.RBP, asm.RSP)
-	a.ArithRI(asm.SUB, asm.W64, asm.RSP, b.frameBytes)
-	a.MovMR(asm.W64, asm.Mem{Base: asm.RBP, Disp: -8}, instCtx)
-	a.ArithRM(asm.CMP, asm.W64, asm.RSP, ctxMem(abi.CallStackLimit))
-	b.trapIf(asm.CondB, store.TrapStackExhausted)
+	b.frame()
 	b.poll(nil)
 	// Locals: pinned parameters to their registers, other locals zeroed.
 	var zero []uint32
@@ -160,6 +157,18 @@ func (b *Backend) Begin(c *jit.Compiler) {
 		}
 	}
 	b.zeroSlots(zero)
+}
+
+// frame makes the function's frame, keeping the instance context at RBP-8,
+// and traps when it reaches below the stack's limit.
+func (b *Backend) frame() {
+	a := &b.a
+	a.Push(asm.RBP)
+	a.MovRR(asm.W64, asm.RBP, asm.RSP)
+	a.ArithRI(asm.SUB, asm.W64, asm.RSP, b.frameBytes)
+	a.MovMR(asm.W64, asm.Mem{Base: asm.RBP, Disp: -8}, instCtx)
+	a.ArithRM(asm.CMP, asm.W64, asm.RSP, ctxMem(abi.CallStackLimit))
+	b.trapIf(asm.CondB, store.TrapStackExhausted)
 }
 
 // zeroSlots zeroes the slots of locals that have no register: one by one,
@@ -184,7 +193,7 @@ func (b *Backend) zeroSlots(locals []uint32) {
 }
 
 // End implements jit.Backend.
-func (b *Backend) End() ([]byte, []jit.Site, error) {
+func (b *Backend) End() (jit.Output, error) {
 	for i := 0; i < len(b.outOfLine); i++ {
 		b.outOfLine[i]()
 	}
@@ -202,10 +211,40 @@ func (b *Backend) End() ([]byte, []jit.Site, error) {
 	}
 	code, err := b.a.Bytes()
 	if err != nil {
-		return nil, nil, err
+		return jit.Output{}, err
 	}
 	slices.SortFunc(b.sites, func(x, y jit.Site) int { return int(x.PC) - int(y.PC) })
-	return code, b.sites, nil
+	return jit.Output{Code: code, Sites: b.sites, OSR: b.osr}, nil
+}
+
+// OSREntry implements jit.Backend.
+func (b *Backend) OSREntry(target jit.Label, slots, offset uint32) {
+	a := &b.a
+	b.osr = append(b.osr, jit.Site{PC: uint32(a.Offset()), Offset: offset})
+	b.frame()
+	// The interpreter's cells, in slot order: parameters go to the
+	// caller's area, reversed, the rest below RBP-16, downwards.
+	a.MovRM(asm.W64, asm.RAX, ctxMem(abi.CallEnterSlots))
+	params := min(slots, b.f.Params)
+	for s := range params {
+		a.MovRM(asm.W64, scratch, asm.Mem{Base: asm.RAX, Disp: 8 * int32(s)})
+		a.MovMR(asm.W64, b.slot(s), scratch)
+	}
+	if n := int32(slots - params); n > 0 {
+		a.Lea(asm.W64, asm.RSI, asm.Mem{Base: asm.RAX, Disp: 8 * int32(params)})
+		a.Lea(asm.W64, asm.RDI, b.slot(params))
+		a.MovRI(asm.W32, asm.RCX, int64(n))
+		loop := a.NewLabel()
+		a.Bind(loop)
+		a.MovRM(asm.W64, scratch, asm.Mem{Base: asm.RSI})
+		a.MovMR(asm.W64, asm.Mem{Base: asm.RDI}, scratch)
+		a.ArithRI(asm.ADD, asm.W64, asm.RSI, 8)
+		a.ArithRI(asm.SUB, asm.W64, asm.RDI, 8)
+		a.UnaryR(asm.DEC, asm.W32, asm.RCX)
+		a.Jcc(asm.CondNE, loop)
+	}
+	b.LoadPinned(b.c.PinnedLocals())
+	a.Jmp(asm.Label(target))
 }
 
 // later defers code to after the body.
