@@ -1,6 +1,7 @@
 // Command terrarium is the edge platform: upload an app's sources as a tar,
 // it builds them (Go, C, Rust, or a ready .wasm) to WebAssembly and serves
-// the app under /{name}/, every request in a fresh instance.
+// the app under /{name}/, every request in a fresh instance. The web
+// editor at / writes, deploys and calls apps from a browser.
 //
 //	terrarium [--addr 127.0.0.1:8080] [--data ./terrarium-data] [flags]
 //
@@ -67,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	goProxy := fs.String("goproxy", "", "GOPROXY for Go builds; empty keeps module downloads (and builds' network) off")
 	maxBuilds := fs.Int("max-builds", 2, "builds that run at once")
 	warm := fs.Bool("warm", true, "build a Go program at start so that Go's standard library for wasip1 is in the cache")
+	editor := fs.Bool("editor", true, "serve the web editor at / (and sandbox apps' pages, which share its origin)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -127,6 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		MaxInFlight: *inFlight,
 		MaxBuilds:   *maxBuilds,
 		Logger:      log,
+		Editor:      *editor,
 	})
 	if err != nil {
 		return fail(err)
@@ -143,6 +146,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "admin token (kept in %s): %s\n", filepath.Join(*data, "token"), token)
 	} else if os.Getenv("TERRARIUM_TOKEN") == "" {
 		fmt.Fprintf(stdout, "admin token: in %s\n", filepath.Join(*data, "token"))
+	}
+	if *editor {
+		fmt.Fprintf(stdout, "web editor: %s/\n", url)
 	}
 	fmt.Fprintf(stdout, "deploy: tar -C examples/c -c . | curl -H \"Authorization: Bearer $TOKEN\" --data-binary @- %s/api/apps/hello/deploy\n", url)
 	if *warm {

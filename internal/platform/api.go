@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/terra-runtime/terra/examples"
 	"github.com/terra-runtime/terra/internal/appstore"
 	"github.com/terra-runtime/terra/internal/archive"
 	"github.com/terra-runtime/terra/internal/build"
@@ -494,4 +495,10 @@ func (s *Server) remove(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("deleted", "app", name)
 	writeJSON(w, http.StatusOK, map[string]any{"app": name, "deleted": true})
+}
+
+// examples lists the example apps, sources included, that the editor
+// offers to start from.
+func (s *Server) examples(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, examples.List())
 }

@@ -4,7 +4,8 @@
 // with a fresh instance per request.
 //
 // The deploy API under /api/ needs the admin token as a bearer token.
-// Metrics in Prometheus's text format are at /metrics.
+// Metrics in Prometheus's text format are at /metrics. With
+// Config.Editor, the web editor (internal/webui) is at /.
 package platform
 
 import (
@@ -26,6 +27,7 @@ import (
 	"github.com/terra-runtime/terra/internal/archive"
 	"github.com/terra-runtime/terra/internal/build"
 	"github.com/terra-runtime/terra/internal/serve"
+	"github.com/terra-runtime/terra/internal/webui"
 )
 
 // Store is what the platform keeps its state in.
@@ -59,6 +61,11 @@ type Config struct {
 	MaxBuilds int
 	// Logger receives the server's logs.
 	Logger *slog.Logger
+	// Editor serves the web editor at / (its assets under
+	// webui.AssetPrefix). The editor keeps the admin token in the
+	// browser, in the origin that apps share, so with it every app
+	// response carries a sandbox policy: see sandboxWriter.
+	Editor bool
 }
 
 // Server is a running terrarium. Its Handler serves the API, metrics and
@@ -157,8 +164,14 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("GET /api/apps/{name}", s.show)
 	api.HandleFunc("GET /api/apps/{name}/versions/{version}/log", s.buildLog)
 	api.HandleFunc("DELETE /api/apps/{name}", s.remove)
+	api.HandleFunc("GET /api/examples", s.examples)
 	mux.Handle("/api/", s.auth(api))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	if s.cfg.Editor {
+		ui := webui.Handler()
+		mux.Handle("GET /{$}", ui)
+		mux.Handle("GET "+webui.AssetPrefix, ui)
+	}
 	mux.HandleFunc("/", s.serveApp)
 	return mux
 }
@@ -177,6 +190,9 @@ func (s *Server) auth(h http.Handler) http.Handler {
 	})
 }
 
+// validName admits no dot, underscore or empty name, so that no app
+// shadows the editor's page (/) or assets (/_editor/), nor a file name
+// that browsers ask for (/favicon.ico).
 var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 // reserved are names that paths of the server itself use.
@@ -199,6 +215,9 @@ func (s *Server) serveApp(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	e := s.apps[name]
 	s.mu.Unlock()
+	if s.cfg.Editor {
+		w = &sandboxWriter{ResponseWriter: w}
+	}
 	if e == nil || e.current.Load() == nil {
 		if name == "" {
 			http.Error(w, "terrarium: deploy apps with POST /api/apps/{name}/deploy and call them at /{name}/", http.StatusNotFound)

@@ -85,12 +85,18 @@ func (s *testServer) deploy(t *testing.T, name string, tarball []byte) (DeployRe
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
+	code, _, body := getWithHeader(t, url)
+	return code, body
+}
+
+func getWithHeader(t *testing.T, url string) (int, http.Header, string) {
+	t.Helper()
 	resp, err := http.Get(url)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, resp.Header, string(b)
 }
 
 func readyWasm(t *testing.T) []byte {
@@ -104,6 +110,7 @@ func TestAuth(t *testing.T) {
 	for _, c := range []struct{ method, path string }{
 		{"POST", "/api/apps/x/deploy"}, {"POST", "/api/apps/x/rollback"}, {"GET", "/api/apps"},
 		{"GET", "/api/apps/x"}, {"DELETE", "/api/apps/x"}, {"GET", "/api/apps/x/versions/1/log"},
+		{"GET", "/api/examples"},
 	} {
 		for _, auth := range []string{"", "Bearer wrong", token} {
 			req, _ := http.NewRequest(c.method, s.url+c.path, nil)
