@@ -121,6 +121,12 @@ type Tiering struct {
 	// NoOSR turns off on-stack replacement: a call that is running in the
 	// interpreter when its function's code is ready finishes there.
 	NoOSR bool
+	// Sync compiles a function that turns hot on the goroutine of the call
+	// that made it hot, which waits for its code, instead of in the
+	// background: which calls and loop iterations run on which tier is
+	// then reproducible, for tests and measurements. Eager compiles stay
+	// in the background.
+	Sync bool
 	// forceOSR is for tests (see export_test.go): modules compile at
 	// once, yet every call starts in the interpreter and moves to machine
 	// code at its first loop iteration.
@@ -263,7 +269,7 @@ func newEngine(cfg Config) (*engine.Engine, *jit.Tier, error) {
 		if cfg.Tier == TierTiered {
 			t := cfg.Tiering
 			ecfg.Tiering = engine.Tiering{
-				Threshold: int64(t.Threshold), Workers: t.Workers, Eager: t.Eager, OSR: !t.NoOSR, ForceOSR: t.forceOSR,
+				Threshold: int64(t.Threshold), Workers: t.Workers, Eager: t.Eager, Sync: t.Sync, OSR: !t.NoOSR, ForceOSR: t.forceOSR,
 			}
 			if t.Threshold == 0 {
 				ecfg.Tiering.Threshold = DefaultTierThreshold

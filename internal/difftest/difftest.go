@@ -101,6 +101,16 @@ var Sides = []Side{
 	{Name: "interp-recycled", Recycle: true},
 	{Name: "jit", Config: terra.Config{Tier: terra.TierJIT}},
 	{Name: "tiered", Config: terra.Config{Tier: terra.TierTiered}},
+	// A threshold of one compiles a function in the background once it
+	// runs, so calls cross tiers in both directions wherever compiles
+	// happen to land.
+	{Name: "tiered-t1", Config: terra.Config{Tier: terra.TierTiered, Tiering: terra.Tiering{Threshold: 1}}},
+	// Compiled on the spot at a small threshold, functions move to machine
+	// code at reproducible points inside calls: callers and callees on
+	// different tiers, loops that started in the interpreter finished in
+	// machine code through their OSR entries.
+	{Name: "tiered-sync", Config: terra.Config{Tier: terra.TierTiered, Tiering: terra.Tiering{Threshold: 300, Sync: true}}},
+	{Name: "tiered-eager", Config: terra.Config{Tier: terra.TierTiered, Tiering: terra.Tiering{Eager: true}}},
 }
 
 // Available reports why a side cannot run in this build (an error that
@@ -134,6 +144,15 @@ type Stats struct {
 	Traps   map[terra.TrapKind]int
 	// InstantiateTraps counts instantiations that trapped (on both sides).
 	InstantiateTraps int
+	// TierUps counts functions that the second engine's tiered runtime
+	// moved to machine code during the case, and OSR the calls that moved
+	// there at a loop.
+	TierUps, OSR int
+}
+
+// tiering is implemented by instances of a runtime that tiers up.
+type tiering interface {
+	Tiering() terra.TieringStats
 }
 
 // Add adds the counts of o to s.
@@ -141,6 +160,8 @@ func (s *Stats) Add(o Stats) {
 	s.Calls += o.Calls
 	s.Returns += o.Returns
 	s.InstantiateTraps += o.InstantiateTraps
+	s.TierUps += o.TierUps
+	s.OSR += o.OSR
 	for k, n := range o.Traps {
 		if s.Traps == nil {
 			s.Traps = map[terra.TrapKind]int{}
@@ -236,6 +257,10 @@ func run(ctx context.Context, c Case, engines [2]Engine, modules [2][]byte) (Sta
 			}
 		}
 	}
+	if t, ok := inst[1].(tiering); ok {
+		ts := t.Tiering()
+		st.TierUps, st.OSR = ts.Compiled, int(ts.OSR)
+	}
 	return st, nil
 }
 
@@ -248,12 +273,21 @@ func isCoarse(e Engine) bool {
 func (s Side) String() string { return s.Name }
 
 // Load implements Engine: it compiles and instantiates the module on a
-// new runtime of s's configuration.
+// new runtime of s's configuration, which the instance's Close closes.
 func (s Side) Load(ctx context.Context, module []byte) (Instance, error) {
 	rt, err := terra.NewRuntime(s.Config)
 	if err != nil {
 		return nil, fmt.Errorf("difftest: side %s: %w", s.Name, err)
 	}
+	inst, err := s.instantiate(ctx, rt, module)
+	if err != nil {
+		rt.Close()
+		return nil, err
+	}
+	return terraInstance{inst, rt}, nil
+}
+
+func (s Side) instantiate(ctx context.Context, rt *terra.Runtime, module []byte) (*terra.Instance, error) {
 	cm, err := rt.Compile(ctx, module)
 	if err != nil {
 		return nil, err
@@ -263,11 +297,7 @@ func (s Side) Load(ctx context.Context, module []byte) (Instance, error) {
 			return nil, err
 		}
 	}
-	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
-	if err != nil {
-		return nil, err
-	}
-	return terraInstance{inst}, nil
+	return rt.Instantiate(ctx, cm, terra.InstanceConfig{})
 }
 
 // dirty instantiates cm, calls its exports and closes the instance.
@@ -282,13 +312,24 @@ func dirty(ctx context.Context, rt *terra.Runtime, cm *terra.CompiledModule) err
 	defer inst.Close()
 	for _, e := range cm.Exports() {
 		if e.Type.Kind == wasm.ExternFunc {
-			call(ctx, terraInstance{inst}, e.Name, arguments(nil, e.Type.Func.Params))
+			call(ctx, terraInstance{Instance: inst}, e.Name, arguments(nil, e.Type.Func.Params))
 		}
 	}
 	return nil
 }
 
-type terraInstance struct{ *terra.Instance }
+type terraInstance struct {
+	*terra.Instance
+	rt *terra.Runtime
+}
+
+// Close closes the instance and its runtime.
+func (i terraInstance) Close() error {
+	return errors.Join(i.Instance.Close(), i.rt.Close())
+}
+
+// Tiering implements tiering.
+func (i terraInstance) Tiering() terra.TieringStats { return i.rt.Stats().Tiering }
 
 func (i terraInstance) Call(ctx context.Context, export string, args []uint64) ([]uint64, error) {
 	fn := i.ExportedFunction(export)

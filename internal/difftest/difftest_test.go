@@ -67,10 +67,13 @@ func TestDifferential(t *testing.T) {
 				}
 				total.Add(st)
 			}
-			t.Logf("%d calls: %d returned, traps %v; %d instantiations trapped",
-				total.Calls, total.Returns, total.Traps, total.InstantiateTraps)
+			t.Logf("%d calls: %d returned, traps %v; %d instantiations trapped; %d tier-ups, %d OSR entries",
+				total.Calls, total.Returns, total.Traps, total.InstantiateTraps, total.TierUps, total.OSR)
 			if *onlyOne >= 0 {
 				return
+			}
+			if side.Config.Tiering.Sync && total.TierUps == 0 {
+				t.Error("no function tiered up on a side that tiers up on the spot")
 			}
 			// The generator must keep most calls going: a run where nearly
 			// everything traps compares little.

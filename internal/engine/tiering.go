@@ -37,6 +37,11 @@ type Tiering struct {
 	Workers int
 	// Eager queues every function of a module when the module is compiled.
 	Eager bool
+	// Sync compiles a function that turns hot on the goroutine of the call
+	// that made it hot, before that call goes on, instead of in the
+	// background: where tiers change becomes reproducible, for tests and
+	// measurements.
+	Sync bool
 	// OSR lets a frame running in the interpreter continue in machine code
 	// at a loop header once its function is compiled.
 	OSR bool
@@ -146,30 +151,52 @@ func (t *tierer) work() {
 			return
 		}
 		t.mu.Unlock()
-		start := time.Now()
-		indexes := make([]int, len(batch))
-		for i, r := range batch {
-			indexes[i] = r.index
-		}
-		err := t.native.CompileFunctions(batch[0].code, indexes)
-		if err == nil && t.retire != nil {
-			t.retire.Retire(batch[0].code, indexes)
-		}
-		took := time.Since(start)
-		t.mu.Lock()
-		for _, r := range batch {
-			if err != nil {
-				t.stats.Failed++
-			} else {
-				t.stats.Compiled++
-			}
-			if len(t.stats.TierUps) < MaxTierUpRecords {
-				t.stats.TierUps = append(t.stats.TierUps, TierUp{
-					Code: r.code, Index: r.index, Hot: r.hot, Wait: start.Sub(r.hot), Compile: took, Err: err,
-				})
-			}
-		}
+		t.compile(batch)
+	}
+}
+
+// compileNow compiles function index of code on the calling goroutine.
+func (t *tierer) compileNow(code *store.ModuleCode, index int) {
+	t.mu.Lock()
+	if t.closed {
 		t.mu.Unlock()
+		return
+	}
+	t.stats.Queued++
+	t.running++
+	t.mu.Unlock()
+	t.compile([]request{{code: code, index: index, hot: time.Now()}})
+	t.mu.Lock()
+	t.running--
+	t.cond.Broadcast()
+	t.mu.Unlock()
+}
+
+// compile compiles a batch of one module's functions and records it.
+func (t *tierer) compile(batch []request) {
+	start := time.Now()
+	indexes := make([]int, len(batch))
+	for i, r := range batch {
+		indexes[i] = r.index
+	}
+	err := t.native.CompileFunctions(batch[0].code, indexes)
+	if err == nil && t.retire != nil {
+		t.retire.Retire(batch[0].code, indexes)
+	}
+	took := time.Since(start)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, r := range batch {
+		if err != nil {
+			t.stats.Failed++
+		} else {
+			t.stats.Compiled++
+		}
+		if len(t.stats.TierUps) < MaxTierUpRecords {
+			t.stats.TierUps = append(t.stats.TierUps, TierUp{
+				Code: r.code, Index: r.index, Hot: r.hot, Wait: start.Sub(r.hot), Compile: took, Err: err,
+			})
+		}
 	}
 }
 
@@ -225,6 +252,10 @@ func (c *Call) Credit(code *store.ModuleCode, index int, work int64) {
 	ctr := &code.Counters[index]
 	if ctr.Work.Add(work) < e.cfg.Tiering.Threshold || e.tierer == nil || e.cfg.Tiering.ForceOSR ||
 		!ctr.Hot.CompareAndSwap(false, true) {
+		return
+	}
+	if e.cfg.Tiering.Sync {
+		e.tierer.compileNow(code, index)
 		return
 	}
 	e.tierer.enqueue(code, index)
