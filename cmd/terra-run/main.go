@@ -67,6 +67,12 @@ Flags go before module.wasm: everything after it is the guest's.
                             the module
   --tier T                  interp, jit or tiered (default: the best this
                             build has)
+  --tiering OPTS            tune tiered, comma-separated: threshold=N (the
+                            work before a function compiles; default
+                            50000), workers=N (background compilers),
+                            eager (compile all at once, in the background),
+                            sync (compile where a function turns hot, on
+                            the spot), no-osr
   --stats                   print the time of each phase that ran, what the
                             JIT compiled and, on tiered, each function that
                             tiered up, to stderr
@@ -107,6 +113,7 @@ type options struct {
 	envs       listFlag
 	inheritEnv bool
 	tier       string
+	tiering    tieringFlag
 	invoke     string
 	maxMemory  string
 	timeout    time.Duration
@@ -131,6 +138,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(&o.envs, "env", "")
 	fs.BoolVar(&o.inheritEnv, "inherit-env", false, "")
 	fs.StringVar(&o.tier, "tier", "", "")
+	fs.Var(&o.tiering, "tiering", "")
 	fs.StringVar(&o.invoke, "invoke", "", "")
 	fs.StringVar(&o.maxMemory, "max-memory", "", "")
 	fs.DurationVar(&o.timeout, "timeout", 0, "")
@@ -147,12 +155,59 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if o.timeout < 0 {
 		return nil, usagef("--timeout %v: want a positive duration, or 0 for none", o.timeout)
 	}
+	if o.tiering.set {
+		if o.tier != "" && o.tier != string(terra.TierTiered) {
+			return nil, usagef("--tiering tunes --tier tiered, not --tier %s", o.tier)
+		}
+		o.tier = string(terra.TierTiered)
+	}
 	if fs.NArg() == 0 {
 		return nil, usagef("no module given: usage: terra-run [flags] module.wasm [args...]")
 	}
 	o.module = fs.Arg(0)
 	o.args = fs.Args()[1:]
 	return o, nil
+}
+
+// tieringFlag is --tiering: terra.Tiering as a comma-separated list.
+type tieringFlag struct {
+	terra.Tiering
+	set bool
+}
+
+func (f *tieringFlag) String() string { return "" }
+
+func (f *tieringFlag) Set(s string) error {
+	f.set = true
+	for opt := range strings.SplitSeq(s, ",") {
+		name, value, hasValue := strings.Cut(strings.TrimSpace(opt), "=")
+		var n *int
+		switch name {
+		case "threshold":
+			n = &f.Threshold
+		case "workers":
+			n = &f.Workers
+		case "eager":
+			f.Eager = true
+		case "sync":
+			f.Sync = true
+		case "no-osr":
+			f.NoOSR = true
+		default:
+			return fmt.Errorf("%q: want threshold=N, workers=N, eager, sync or no-osr", opt)
+		}
+		if (n != nil) != hasValue {
+			return fmt.Errorf("%q: only threshold and workers take a value", opt)
+		}
+		if n != nil {
+			v, err := strconv.Atoi(value)
+			if err != nil || v < 1 {
+				return fmt.Errorf("%q: want a positive integer", opt)
+			}
+			*n = v
+		}
+	}
+	return nil
 }
 
 // parseMemory parses --max-memory into pages: a number of pages, or a size
@@ -369,6 +424,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 
+	cfg.Tiering = o.tiering.Tiering
 	rt, tier, err := newRuntime(o.tier, cfg)
 	if err != nil {
 		var ue usageError

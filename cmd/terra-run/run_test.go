@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -309,6 +310,45 @@ func TestTieredStats(t *testing.T) {
 	assert.Regexp(t, `^terra-run: tier tiered: decode \S+, validate \S+, compile \S+, instantiate \S+, run \S+; tier-ups [1-9][0-9]*, OSR [1-9][0-9]*\n`+
 		`terra-run: jit: [1-9][0-9]* functions compiled, `, r.stderr)
 	assert.Regexp(t, `\nterra-run: tier-up sieve at \S+: code after \S+ \(\S+ waiting for a compiler\)\n`, r.stderr)
+}
+
+// TestTieredOSRPrograms runs commands whose hot loops sit in one long call
+// (a C program's main, a Go program's scheduler and main) on the tiered
+// engine, compiling functions on the spot as they turn hot (--tiering
+// sync), and checks that their running loops moved to machine code and
+// that their output is the JIT's.
+func TestTieredOSRPrograms(t *testing.T) {
+	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierTiered}); err != nil {
+		t.Skipf("the tiered engine: %v", err)
+	}
+	for _, args := range [][]string{
+		{filepath.Join(programs, "c/sha256.wasm"), "-n", "4"},
+		{"../../bench/workloads/gojson/gojson.wasm"},
+	} {
+		t.Run(filepath.Base(args[0]), func(t *testing.T) {
+			want := runCLI(t, "", append([]string{"--tier", "jit"}, args...)...)
+			require.Equal(t, 0, want.code, want.stderr)
+			r := runCLI(t, "", append([]string{"--tiering", "sync,threshold=20000", "--stats"}, args...)...)
+			require.Equal(t, 0, r.code, r.stderr)
+			assert.Equal(t, want.stdout, r.stdout)
+			m := regexp.MustCompile(`tier-ups ([0-9]+), OSR ([0-9]+)`).FindStringSubmatch(r.stderr)
+			require.NotNil(t, m, r.stderr)
+			assert.NotEqual(t, "0", m[2], "no loop moved to machine code while it ran")
+			t.Logf("%s: %s tier-ups, %s OSR entries", args[0], m[1], m[2])
+		})
+	}
+}
+
+// TestTieringFlag checks --tiering's parsing.
+func TestTieringFlag(t *testing.T) {
+	for _, bad := range []string{"threshold", "threshold=0", "threshold=x", "eager=1", "fast", ""} {
+		r := runCLI(t, "", "--tiering", bad, writeFile(t, "m.wasm", noStart))
+		assert.Equal(t, exitUsage, r.code, bad)
+		assert.Contains(t, r.stderr, "flag -tiering", bad)
+	}
+	r := runCLI(t, "", "--tier", "jit", "--tiering", "eager", writeFile(t, "m.wasm", noStart))
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "--tiering tunes --tier tiered, not --tier jit")
 }
 
 // simdAndAdd exports add (i32.add of its parameters) and splat, which
