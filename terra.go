@@ -73,6 +73,7 @@ import (
 	"github.com/terra-runtime/terra/internal/store"
 	"github.com/terra-runtime/terra/interp"
 	"github.com/terra-runtime/terra/jit"
+	"github.com/terra-runtime/terra/sandbox"
 	"github.com/terra-runtime/terra/wasm"
 )
 
@@ -209,6 +210,15 @@ type Runtime struct {
 	// instantiation in progress.
 	names map[string]*Instance
 	life  runtimeLife // guarded by mu (see lifecycle.go)
+}
+
+// BestTier returns the fastest tier this build and platform provide:
+// TierTiered where terra compiles to machine code, else TierInterp.
+func BestTier() Tier {
+	if nativeArch() == nil || !sandbox.Native {
+		return TierInterp
+	}
+	return TierTiered
 }
 
 // NewRuntime returns a runtime configured by cfg. Tiers this build or

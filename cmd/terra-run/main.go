@@ -261,18 +261,9 @@ func parseMemory(s string) (uint32, error) {
 func newRuntime(tier string, cfg terra.Config) (*terra.Runtime, terra.Tier, error) {
 	switch tier {
 	case "":
-		var err error
-		for _, t := range []terra.Tier{terra.TierTiered, terra.TierJIT, terra.TierInterp} {
-			cfg.Tier = t
-			var rt *terra.Runtime
-			if rt, err = terra.NewRuntime(cfg); err == nil {
-				return rt, t, nil
-			}
-			if !errors.Is(err, terra.ErrTierUnavailable) {
-				break
-			}
-		}
-		return nil, "", err
+		cfg.Tier = terra.BestTier()
+		rt, err := terra.NewRuntime(cfg)
+		return rt, cfg.Tier, err
 	case string(terra.TierInterp), string(terra.TierJIT), string(terra.TierTiered):
 		cfg.Tier = terra.Tier(tier)
 		rt, err := terra.NewRuntime(cfg)

@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := fs.String("data", "./terrarium-data", "data directory: apps, versions, blobs, caches")
-	tier := fs.String("tier", "", "execution tier (interp, jit, tiered); empty means terra's default")
+	tier := fs.String("tier", string(terra.BestTier()), "execution tier: interp, jit or tiered")
 	timeout := fs.Duration("timeout", serve.DefaultLimits.Timeout, "an app request's default time limit")
 	memoryMB := fs.Uint("memory-mb", uint(serve.DefaultLimits.MemoryPages/16), "an app's default memory limit, in MiB")
 	maxResponse := fs.Int64("max-response", serve.DefaultLimits.MaxResponseBytes, "an app's default response size limit, in bytes")

@@ -72,6 +72,7 @@ func (s *Server) load(ctx context.Context, e *entry, l appstore.Limits, version 
 		Name:     e.name,
 		Version:  version,
 		Tier:     s.cfg.Tier,
+		Tiering:  s.cfg.Tiering,
 		Limits:   lim,
 		Gate:     gate,
 		Logger:   s.log,

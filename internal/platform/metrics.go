@@ -53,6 +53,48 @@ func newMetrics() *metrics {
 	return m
 }
 
+// tieringCollector reports what the tiered engine did for each app's
+// current version, read from its runtime at every scrape.
+type tieringCollector struct {
+	s            *Server
+	tierUps, osr *prometheus.Desc
+}
+
+func newTieringCollector(s *Server) *tieringCollector {
+	return &tieringCollector{s: s,
+		tierUps: prometheus.NewDesc("terrarium_tier_ups_total",
+			"Functions of the app's current version that turned hot and moved to machine code.", []string{"app", "version"}, nil),
+		osr: prometheus.NewDesc("terrarium_osr_entries_total",
+			"Calls of the app's current version that moved to machine code inside a running loop.", []string{"app", "version"}, nil),
+	}
+}
+
+// Describe implements prometheus.Collector.
+func (c *tieringCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.tierUps
+	ch <- c.osr
+}
+
+// Collect implements prometheus.Collector.
+func (c *tieringCollector) Collect(ch chan<- prometheus.Metric) {
+	c.s.mu.Lock()
+	entries := make([]*entry, 0, len(c.s.apps))
+	for _, e := range c.s.apps {
+		entries = append(entries, e)
+	}
+	c.s.mu.Unlock()
+	for _, e := range entries {
+		app := e.current.Load()
+		if app == nil {
+			continue
+		}
+		t := app.Tiering()
+		v := strconv.Itoa(app.Version())
+		ch <- prometheus.MustNewConstMetric(c.tierUps, prometheus.CounterValue, float64(t.Compiled), e.name, v)
+		ch <- prometheus.MustNewConstMetric(c.osr, prometheus.CounterValue, float64(t.OSR), e.name, v)
+	}
+}
+
 // Request implements serve.Observer.
 func (m *metrics) Request(app string, status int, d time.Duration) {
 	m.requests.WithLabelValues(app, strconv.Itoa(status)).Inc()

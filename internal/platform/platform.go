@@ -46,6 +46,8 @@ type Config struct {
 	Token string
 	// Tier is the engine's execution tier; empty means terra's default.
 	Tier terra.Tier
+	// Tiering configures terra.TierTiered.
+	Tiering terra.Tiering
 	// Limits are the default limits of an app's requests (see
 	// serve.DefaultLimits); an app's own, set at deploy, replace them.
 	Limits serve.Limits
@@ -124,6 +126,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		apps:    map[string]*entry{},
 		done:    make(chan struct{}),
 	}
+	s.metrics.reg.MustRegister(newTieringCollector(s))
 	wctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	changes := s.store.Watch(wctx)

@@ -11,11 +11,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/terra-runtime/terra"
 	"github.com/terra-runtime/terra/internal/appstore"
 	"github.com/terra-runtime/terra/internal/archive"
 	"github.com/terra-runtime/terra/internal/build"
@@ -125,6 +127,28 @@ func TestAuth(t *testing.T) {
 			require.Contains(t, string(b), "admin token")
 		}
 	}
+}
+
+// TestTieringMetrics serves an app on the tiered engine, its functions
+// compiled as soon as a request runs them, and finds the tier-ups at
+// /metrics.
+func TestTieringMetrics(t *testing.T) {
+	if terra.BestTier() != terra.TierTiered {
+		t.Skip("no tiered engine on this platform")
+	}
+	s := newServer(t, func(c *Config) {
+		c.Tier, c.Tiering = terra.TierTiered, terra.Tiering{Threshold: 1, Sync: true}
+	})
+	_, status, body := s.deploy(t, "w", tartest.Files(t, "hello.wasm", string(readyWasm(t))))
+	require.Equal(t, 200, status, body)
+	code, out := get(t, s.url+"/w/")
+	require.Equal(t, 200, code, out)
+	code, out = get(t, s.url+"/metrics")
+	require.Equal(t, 200, code)
+	m := regexp.MustCompile(`terrarium_tier_ups_total\{app="w",version="1"\} ([0-9]+)`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	require.NotEqual(t, "0", m[1])
+	require.Contains(t, out, `terrarium_osr_entries_total{app="w",version="1"}`)
 }
 
 // TestReadyWasm deploys a ready module, shows and lists it, deletes it.

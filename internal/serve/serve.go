@@ -106,6 +106,8 @@ type Options struct {
 	Version int
 	// Tier is the engine's execution tier; empty means terra's default.
 	Tier terra.Tier
+	// Tiering configures terra.TierTiered.
+	Tiering terra.Tiering
 	// Limits bound each request; see DefaultLimits.
 	Limits Limits
 	// Gate bounds concurrency; nil means a gate of its own of 64 slots.
@@ -146,7 +148,7 @@ func Load(ctx context.Context, wasmBytes []byte, opt Options) (*App, error) {
 	// A runtime per version: its memory limit is the app's, and its share
 	// of the process's memory reservations is bounded by the app's
 	// concurrency, so that no app starves the others.
-	rt, err := terra.NewRuntime(terra.Config{Tier: opt.Tier, MemoryLimitPages: opt.Limits.MemoryPages,
+	rt, err := terra.NewRuntime(terra.Config{Tier: opt.Tier, Tiering: opt.Tiering, MemoryLimitPages: opt.Limits.MemoryPages,
 		MaxMemories: opt.Gate.Cap() + 8})
 	if err != nil {
 		return nil, err
@@ -191,6 +193,13 @@ func Load(ctx context.Context, wasmBytes []byte, opt Options) (*App, error) {
 	loaded = true
 	return a, nil
 }
+
+// Tiering returns what the tiered engine did for this version so far: the
+// functions that moved to machine code as requests ran them.
+func (a *App) Tiering() terra.TieringStats { return a.rt.Stats().Tiering }
+
+// Version returns the app's version that this is.
+func (a *App) Version() int { return a.opt.Version }
 
 // Interface returns how the app serves HTTP.
 func (a *App) Interface() Interface { return a.iface }
