@@ -246,7 +246,10 @@ func functionOf(f *store.Function) (*function, error) {
 
 // function returns defined function i, lowering it if needed. Two callers
 // may race to lower the same function; both results are equivalent and the
-// first published wins.
+// first published wins. The tiered engine may retire the function (store
+// nil) at any moment, so the result never comes from a second load, and a
+// function that machine code runs now is not published again, which would
+// bring direct calls back to the interpreter.
 func (c *LoweredModule) function(i int) (*function, error) {
 	if fn := c.funcs[i].Load(); fn != nil {
 		return fn, nil
@@ -255,8 +258,21 @@ func (c *LoweredModule) function(i int) (*function, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.funcs[i].CompareAndSwap(nil, fn)
-	return c.funcs[i].Load(), nil
+	if !c.code.Interpreted(uint32(i)) {
+		return fn, nil
+	}
+	if !c.funcs[i].CompareAndSwap(nil, fn) {
+		if won := c.funcs[i].Load(); won != nil {
+			return won, nil
+		}
+		return fn, nil
+	}
+	// The entry may have switched, and Retire run, between the check and
+	// the publication: take it back then.
+	if !c.code.Interpreted(uint32(i)) {
+		c.funcs[i].CompareAndSwap(fn, nil)
+	}
+	return fn, nil
 }
 
 // poll is called when the budget runs out, about every pollPeriod of work:
