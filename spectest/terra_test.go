@@ -46,6 +46,7 @@ func TestTiered(t *testing.T) {
 	}{
 		{"tiered/eager", terra.Tiering{Eager: true}, true},
 		{"tiered/threshold=1", terra.Tiering{Threshold: 1}, false},
+		{"tiered/sync", terra.Tiering{Threshold: 1, Sync: true}, false},
 	} {
 		for _, v := range []Version{V1, V2} {
 			t.Run(c.name+"/"+string(v), func(t *testing.T) {
