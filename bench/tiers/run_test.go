@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/terra-runtime/terra"
+)
+
+// TestRunOnceChecks checks that a wrong result fails a run instead of being
+// timed, for a kernel and for a program.
+func TestRunOnceChecks(t *testing.T) {
+	ctx := context.Background()
+	fib := kernelWorkloads()[0]
+	require.Equal(t, "fib", fib.Name)
+	s := fib.Sizes[1] // fib(5) = 5
+	_, err := runOnce(ctx, terra.Config{}, fib, s, 1)
+	require.NoError(t, err)
+	s.Want++
+	_, err = runOnce(ctx, terra.Config{}, fib, s, 1)
+	require.ErrorContains(t, err, "fib(5), call 1: got [0x5], want 0x6")
+
+	missing := fib
+	missing.Name = "no-such-kernel"
+	_, err = runOnce(ctx, terra.Config{}, missing, fib.Sizes[0], 1)
+	require.ErrorContains(t, err, `no exported function "no-such-kernel"`)
+
+	if testing.Short() {
+		return // the program takes a fraction of a second
+	}
+	ps, err := programWorkloads("../workloads")
+	require.NoError(t, err)
+	s = ps[0].Sizes[0]
+	s.Output = "gojson 1 checksum 0\n"
+	_, err = runOnce(ctx, terra.Config{}, ps[0], s, 1)
+	require.ErrorContains(t, err, `gojson 1: printed "gojson 1 checksum a76e2e08399221c1\n", want "gojson 1 checksum 0\n"`)
+}
