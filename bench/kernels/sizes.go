@@ -14,7 +14,8 @@ type Point struct {
 // to one about as long as the kernel's benchmark argument (Kernel.Arg),
 // each point about 2 or 4 times the work of the one before.
 type Ladder struct {
-	// Unit names what Work counts, in the plural: "calls", "blocks".
+	// Unit names what Work counts, in the plural: "recursive calls",
+	// "blocks".
 	Unit string
 	// Work returns the work of a call with argument arg, in Unit: the
 	// count of the kernel's inner steps, so that time against work is a
@@ -30,7 +31,7 @@ type Ladder struct {
 
 // Ladders maps each kernel of All to its ladder.
 var Ladders = map[string]Ladder{
-	"fib": {Unit: "calls", Work: fibCalls, Points: []Point{
+	"fib": {Unit: "recursive calls", Work: fibCalls, Points: []Point{
 		{2, 0x1}, {5, 0x5}, {8, 0x15}, {11, 0x59}, {14, 0x179}, {17, 0x63d},
 		{20, 0x1a6d}, {23, 0x6ff1}, {26, 0x1da31}, {29, 0x7d8b5}, {32, 0x213d05},
 	}},
@@ -74,12 +75,12 @@ var Ladders = map[string]Ladder{
 		{32, 0x1a000006205}, {64, 0x65c00018559}, {128, 0x198000061988}, {256, 0x65b60018664d},
 		{512, 0x196cc0061a097},
 	}},
-	"memcopy": {Unit: "2 MiB copies", Work: linear, Points: []Point{
+	"memcopy": {Unit: "copies of 2 MiB", Work: linear, Points: []Point{
 		{1, 0xbdd5e9321f4bbb43}, {2, 0x1c36e2c8ab4f5c10}, {4, 0xca3399906996b42a},
 		{8, 0x59b70423975a3ece}, {16, 0x192557dc31c15d56}, {32, 0xa981e9f5d6589b66},
 		{64, 0x80549ad3265ffb86}, {128, 0x4b4165a79d314bc6},
 	}},
-	"memfill": {Unit: "2 MiB fills", Work: linear, Points: []Point{
+	"memfill": {Unit: "fills of 2 MiB", Work: linear, Points: []Point{
 		{1, 0x28977ebe42cb0303}, {2, 0x6c9b40b52ffb6c5d}, {4, 0x1c43e6726694a976},
 		{8, 0xc8fb9ce7eb0690c}, {16, 0xbbb7e6e3ad35f418}, {32, 0xa2aa10611ecb7330},
 		{64, 0xe09f2cc2a1ddb260}, {128, 0x1c67d528afaa1ec0}, {256, 0x2e6463734787e780},

@@ -225,7 +225,7 @@ func (r *report) readyMarkdown(b *strings.Builder) {
 // to the first result with its ratio to the interpreter's, unless they are
 // the total times (a kernel called once a run).
 func (r *report) workloadMarkdown(b *strings.Builder, w workloadResult) {
-	fmt.Fprintf(b, "### %s\n\nWork %s, in %s.\n\n", w.Name, workPer(w.Kind), w.Unit)
+	fmt.Fprintf(b, "### %s\n\nWork %s, in %s. Total time:\n\n", w.Name, workPer(w.Kind), w.Unit)
 	r.phaseTable(b, w, total, "tiered ÷ better pure tier", bestOf(total))
 	if w.Kind == kindKernel && r.Calls == 1 {
 		b.WriteString("With one call a run, the first result is the total.\n\n")

@@ -11,7 +11,9 @@ import (
 	"time"
 )
 
-// report is everything the report's files show; it is also tiers.json.
+// report is everything the report's files show; it is also tiers.json,
+// written compact: with every run of every configuration at every size, an
+// indented file would run to a megabyte.
 type report struct {
 	Generated time.Time `json:"generated"`
 	// Command is the command line that produced the report.
@@ -28,7 +30,10 @@ type report struct {
 	Configs     []string `json:"configs"`
 	Unavailable []string `json:"unavailable"`
 	// Notes say what was not measured, and why.
-	Notes     []string         `json:"notes"`
+	Notes []string `json:"notes"`
+	// RunFields name the elements of each run's array, in nanoseconds
+	// from the run's start.
+	RunFields []string         `json:"run_fields"`
 	Workloads []workloadResult `json:"workloads"`
 }
 
@@ -58,6 +63,7 @@ func newReport(count, calls int) *report {
 		CPUs:      runtime.NumCPU(),
 		Count:     count,
 		Calls:     calls,
+		RunFields: sampleFields,
 	}
 }
 
@@ -74,7 +80,7 @@ func (r *report) write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(r, "", " ")
+	data, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}

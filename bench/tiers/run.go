@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,17 +15,35 @@ import (
 )
 
 // sample is the times of one run, each from the run's start, just before
-// it makes a fresh Runtime to compile the module's raw bytes in.
+// it makes a fresh Runtime to compile the module's raw bytes in. In JSON it
+// is an array of the three in nanoseconds (see sampleFields), to keep
+// tiers.json small.
 type sample struct {
 	// Ready is when the instance is ready to call: the runtime made, the
 	// module compiled, the instance (and a program's WASI host) made.
-	Ready time.Duration `json:"ready_ns"`
+	Ready time.Duration
 	// First is when the first result is there: a kernel's first call
 	// returned; a program's first byte of standard output written.
-	First time.Duration `json:"first_ns"`
+	First time.Duration
 	// Total is when the run's work is done: a kernel's last call returned;
 	// a program's _start returned.
-	Total time.Duration `json:"total_ns"`
+	Total time.Duration
+}
+
+// sampleFields names the elements of a sample in JSON.
+var sampleFields = []string{"ready_ns", "first_ns", "total_ns"}
+
+func (s sample) MarshalJSON() ([]byte, error) {
+	return json.Marshal([3]time.Duration{s.Ready, s.First, s.Total})
+}
+
+func (s *sample) UnmarshalJSON(data []byte) error {
+	var a [3]time.Duration
+	if err := json.Unmarshal(data, &a); err != nil {
+		return err
+	}
+	s.Ready, s.First, s.Total = a[0], a[1], a[2]
+	return nil
 }
 
 // runOnce runs w at size s once in a fresh runtime configured by cfg, and

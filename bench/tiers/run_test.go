@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,4 +37,14 @@ func TestRunOnceChecks(t *testing.T) {
 	s.Output = "gojson 1 checksum 0\n"
 	_, err = runOnce(ctx, terra.Config{}, ps[0], s, 1)
 	require.ErrorContains(t, err, `gojson 1: printed "gojson 1 checksum a76e2e08399221c1\n", want "gojson 1 checksum 0\n"`)
+}
+
+func TestSampleJSON(t *testing.T) {
+	data, err := json.Marshal(map[string][]sample{"jit": {{Ready: 1, First: 20, Total: 300}}})
+	require.NoError(t, err)
+	require.Equal(t, `{"jit":[[1,20,300]]}`, string(data))
+	var back map[string][]sample
+	require.NoError(t, json.Unmarshal(data, &back))
+	require.Equal(t, sample{Ready: 1, First: 20, Total: 300}, back["jit"][0])
+	require.Error(t, json.Unmarshal([]byte(`[1,"x",3]`), &sample{}))
 }

@@ -168,10 +168,14 @@ func workText(w float64) string {
 	return strconv.FormatFloat(math.Round(w), 'f', 0, 64)
 }
 
-// ratioText formats a ratio with two decimals, as "1.07x".
+// ratioText formats a ratio with three significant digits, as "1.07x",
+// "22.0x" or "167x".
 func ratioText(x float64) string {
 	if x <= 0 {
 		return "–"
 	}
-	return strconv.FormatFloat(x, 'f', 2, 64) + "x"
+	if x < 1 {
+		return strconv.FormatFloat(x, 'f', 2, 64) + "x"
+	}
+	return sig3(x) + "x"
 }

@@ -135,6 +135,9 @@ func TestTexts(t *testing.T) {
 		require.Equal(t, want, workText(w), "workText(%v)", w)
 	}
 	require.Equal(t, "1.07x", ratioText(1.0712))
+	require.Equal(t, "0.95x", ratioText(0.9512))
+	require.Equal(t, "22.0x", ratioText(21.99))
+	require.Equal(t, "167x", ratioText(167.01))
 	require.Equal(t, "–", ratioText(0))
 	require.Equal(t, "once", callsText(1))
 	require.Equal(t, "3 times", callsText(3))
