@@ -51,3 +51,20 @@ func TestThresholds(t *testing.T) {
 		require.Equal(t, want, thresholdText(n))
 	}
 }
+
+// TestAdmit checks that the configurations this build runs are admitted in
+// order, and that one that fails for another reason than an unavailable
+// tier is an error.
+func TestAdmit(t *testing.T) {
+	rep := newReport(1, 1)
+	cfgs, err := rep.admit([]config{{Name: nameInterp, Tier: terra.TierInterp}, {Name: nameTiered, Tier: terra.TierTiered}})
+	require.NoError(t, err)
+	require.Equal(t, len(rep.Configs), len(cfgs))
+	require.Equal(t, nameInterp, rep.Configs[0])
+	require.Equal(t, terra.Config{Tier: terra.TierInterp}, cfgs[0])
+	require.Len(t, append(rep.Configs, rep.Unavailable...), 2, "each measured or unavailable")
+	require.Equal(t, len(rep.Unavailable), len(rep.Notes))
+
+	_, err = newReport(1, 1).admit([]config{{Name: "bogus", Tier: "bogus"}})
+	require.ErrorContains(t, err, "configuration bogus")
+}

@@ -37,30 +37,9 @@ type options struct {
 // result stops the measure with an error.
 func measure(ctx context.Context, o options) (*report, error) {
 	rep := newReport(o.Count, o.Calls)
-	var cfgs []terra.Config
-	var reasons []string                 // why configurations are unavailable, in order
-	unavailable := map[string][]string{} // the configurations unavailable for each reason
-	for _, c := range o.Configs {
-		err := c.check()
-		if errors.Is(err, terra.ErrTierUnavailable) {
-			why := err.Error()
-			if _, seen := unavailable[why]; !seen {
-				reasons = append(reasons, why)
-			}
-			unavailable[why] = append(unavailable[why], c.Name)
-			rep.Unavailable = append(rep.Unavailable, c.Name)
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("configuration %s: %w", c.Name, err)
-		}
-		cfg, _ := c.terraConfig() // check made a runtime of it
-		rep.Configs = append(rep.Configs, c.Name)
-		cfgs = append(cfgs, cfg)
-	}
-	for _, why := range reasons {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("Not measured, unavailable on this build (%s/%s): %s (%s).",
-			runtime.GOOS, runtime.GOARCH, strings.Join(unavailable[why], ", "), why))
+	cfgs, err := rep.admit(o.Configs)
+	if err != nil {
+		return nil, err
 	}
 	if len(cfgs) == 0 {
 		return rep, nil
@@ -102,6 +81,38 @@ func measure(ctx context.Context, o options) (*report, error) {
 		rep.Workloads = append(rep.Workloads, wr)
 	}
 	return rep, nil
+}
+
+// admit returns the runtime configurations of the configurations of cs
+// that this build runs, which it lists in rep.Configs; it lists the others
+// in rep.Unavailable, with a note of why for each reason.
+func (rep *report) admit(cs []config) ([]terra.Config, error) {
+	var cfgs []terra.Config
+	var reasons []string                 // why configurations are unavailable, in order
+	unavailable := map[string][]string{} // the configurations unavailable for each reason
+	for _, c := range cs {
+		err := c.check()
+		if errors.Is(err, terra.ErrTierUnavailable) {
+			why := err.Error()
+			if _, seen := unavailable[why]; !seen {
+				reasons = append(reasons, why)
+			}
+			unavailable[why] = append(unavailable[why], c.Name)
+			rep.Unavailable = append(rep.Unavailable, c.Name)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("configuration %s: %w", c.Name, err)
+		}
+		cfg, _ := c.terraConfig() // check made a runtime of it
+		rep.Configs = append(rep.Configs, c.Name)
+		cfgs = append(cfgs, cfg)
+	}
+	for _, why := range reasons {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("Not measured, unavailable on this build (%s/%s): %s (%s).",
+			runtime.GOOS, runtime.GOARCH, strings.Join(unavailable[why], ", "), why))
+	}
+	return cfgs, nil
 }
 
 // progressLine describes the runs of one size: the workload, the size and
