@@ -26,20 +26,27 @@ func TestConfigs(t *testing.T) {
 }
 
 // TestCheck makes a runtime of the interpreter, which every build has, and
-// of the tiered engine, which either runs or is reported unavailable.
+// of the tiered engine, which either runs or is reported unavailable; and
+// checks that the configurations carry their tiering to the runtime's.
 func TestCheck(t *testing.T) {
 	require.NoError(t, config{Name: nameInterp, Tier: terra.TierInterp}.check())
 	if err := (config{Name: nameTiered, Tier: terra.TierTiered}).check(); err != nil {
 		require.ErrorIs(t, err, terra.ErrTierUnavailable)
 	}
+	for _, c := range configs([]int{1000}) {
+		cfg := c.terraConfig()
+		require.Equal(t, c.Tier, cfg.Tier, c.Name)
+		require.Equal(t, c.Tiering, cfg.Tiering, c.Name)
+	}
+	require.Equal(t, 1000, configs([]int{1000})[3].terraConfig().Tiering.Threshold)
 	require.Error(t, config{Name: "bogus", Tier: "bogus"}.check())
 	require.NotErrorIs(t, config{Name: "bogus", Tier: "bogus"}.check(), terra.ErrTierUnavailable)
 }
 
 func TestThresholds(t *testing.T) {
-	ts, err := parseThresholds("1e3, 2500,1e7")
+	ts, err := parseThresholds("1e3, 2500,1e7,2e5")
 	require.NoError(t, err)
-	require.Equal(t, []int{1000, 2500, 10000000}, ts)
+	require.Equal(t, []int{1000, 2500, 10000000, 200000}, ts)
 	ts, err = parseThresholds("")
 	require.NoError(t, err)
 	require.Empty(t, ts)
@@ -47,7 +54,8 @@ func TestThresholds(t *testing.T) {
 		_, err := parseThresholds(bad)
 		require.Error(t, err, bad)
 	}
-	for n, want := range map[int]string{1: "1", 999: "999", 1000: "1e3", 2500: "2500", 1000000: "1e6", 1000001: "1000001"} {
+	for n, want := range map[int]string{1: "1", 999: "999", 1000: "1e3", 2500: "2500", 50000: "5e4", 200000: "2e5",
+		1000000: "1e6", 1000001: "1000001", 12000: "12000"} {
 		require.Equal(t, want, thresholdText(n))
 	}
 }

@@ -104,9 +104,8 @@ func (rep *report) admit(cs []config) ([]terra.Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("configuration %s: %w", c.Name, err)
 		}
-		cfg, _ := c.terraConfig() // check made a runtime of it
 		rep.Configs = append(rep.Configs, c.Name)
-		cfgs = append(cfgs, cfg)
+		cfgs = append(cfgs, c.terraConfig())
 	}
 	for _, why := range reasons {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("Not measured, unavailable on this build (%s/%s): %s (%s).",
