@@ -50,9 +50,11 @@ type size struct {
 // programLadder is a WASI program of bench/workloads and its sizes.
 type programLadder struct {
 	name, unit string
+	// lang is the program's source language, "go" or "c".
+	lang string
 	// points map each size to the program's checksum there, computed by
-	// running the program natively (go run ./bench/workloads/NAME N); a
-	// test checks them (TestProgramLadders).
+	// running the program natively (go run ./bench/workloads/NAME N, or
+	// NAME.c built with cc -O2); a test checks them (TestProgramLadders).
 	points []programPoint
 }
 
@@ -61,25 +63,33 @@ type programPoint struct {
 	checksum string
 }
 
-// programLadders are the Go programs of bench/workloads that take a size,
-// each point twice the work of the one before, up to about the size that
-// bench/peers/report runs them at. Their work is their argument; each run
-// also pays for the Go runtime's start-up, whatever the size.
+// programLadders are the programs of bench/workloads that take a size.
+// Their work is their argument. The Go programs' points double, up to about
+// the size that bench/peers/report runs them at; each run also pays for the
+// Go runtime's start-up, whatever the size. mainloop's quadruple, from a
+// run of about 100 µs on the interpreter to one of a third of a second:
+// its whole run is one call with one hot loop, which only on-stack
+// replacement can move to machine code.
 var programLadders = []programLadder{
-	{"gojson", "JSON round trips", []programPoint{
+	{"gojson", "JSON round trips", "go", []programPoint{
 		{1, "a76e2e08399221c1"}, {2, "8e19ac6eb630c8bd"}, {4, "c2eef0dd7f5e9469"},
 		{8, "4239dc97fc27aa35"}, {16, "2588d955a2c1a4d3"}, {32, "66461ad15c95552d"},
 		{64, "eb288576de04eeb3"},
 	}},
-	{"goregexp", "log lines", []programPoint{
+	{"goregexp", "log lines", "go", []programPoint{
 		{4, "5904626ea1836e94"}, {8, "b1cfa1d9c2a7a0cd"}, {16, "21e79b7f981d08e1"},
 		{32, "a64c808de04f76cf"}, {64, "b3223d41792170d2"}, {128, "494e5d851a48da1a"},
 		{256, "26bddcc26cfd35d4"}, {512, "c62cacafe80fa7c2"},
 	}},
-	{"goflate", "KiB compressed", []programPoint{
+	{"goflate", "KiB compressed", "go", []programPoint{
 		{1, "3bf07ba71fefc9d3"}, {2, "5b4f38f405f90fa5"}, {4, "4d85c4833562dbd1"},
 		{8, "46beada279f36a31"}, {16, "47f736fb38237257"}, {32, "54cad3fadf6d16c3"},
 		{64, "ffdddd3d3ea490e2"}, {128, "2cf7836812d135a4"},
+	}},
+	{"mainloop", "loop iterations", "c", []programPoint{
+		{256, "2dc2c3d04068bbf6"}, {1024, "f5d2cc7597e7c810"}, {4096, "5cbf67079f8d3326"},
+		{16384, "97f89e5f8221bd96"}, {65536, "be8f5db5f052f5d2"}, {262144, "c18f1c865ea023dd"},
+		{1048576, "bf0d63a101286290"}, {4194304, "d1e51b7f1e77ab20"},
 	}},
 }
 

@@ -41,12 +41,15 @@ func TestWorkloads(t *testing.T) {
 // programs.
 func TestProgramLadders(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the Go programs natively; skipped in -short mode")
+		t.Skip("builds the programs natively; skipped in -short mode")
 	}
 	dir := t.TempDir()
 	for _, p := range programLadders {
 		bin := filepath.Join(dir, p.name)
 		build := exec.Command("go", "build", "-o", bin, "./"+p.name)
+		if p.lang == "c" {
+			build = exec.Command("cc", "-O2", "-o", bin, filepath.Join(p.name, p.name+".c"))
+		}
 		build.Dir = "../workloads"
 		out, err := build.CombinedOutput()
 		require.NoError(t, err, "go build %s: %s", p.name, out)
