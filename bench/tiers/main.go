@@ -3,26 +3,29 @@
 // calls of a few hundred milliseconds in the interpreter, under the
 // interpreter, the JIT and the tiered engine (with its defaults, a sweep of
 // thresholds, eager, and without on-stack replacement), and writes a report
-// into the -out directory: tiers.md (the measures of issue 12 and tables of
-// medians), tiers.json (every run) and two charts of time against work,
-// tiers.svg (total time) and tiers-first.svg (time to the first result).
+// into the -out directory: tiers.md (the measures of issue 12, tables of
+// medians, what tiering did), tiers.json (every run) and two charts of time
+// against work, tiers.svg (total time) and tiers-first.svg (time to the
+// first result).
 //
 // Usage, from the repository's root:
 //
-//	go run ./bench/tiers [-out bench/report] [-count 5] [-calls 3] [-run REGEXP]
-//		[-configs REGEXP] [-thresholds 1e3,1e4,1e5,1e6,1e7] [-sizes N]
+//	go run ./bench/tiers [-out bench/report] [-count 5] [-calls 2] [-run REGEXP]
+//		[-configs REGEXP] [-thresholds 1e3,1e4,2e5,1e6] [-sizes N] [-quick]
 //		[-workloads bench/workloads]
 //
 // The workloads are the compute kernels of bench/kernels, at the sizes of
-// kernels.Ladders, and the Go programs gojson, goregexp and goflate of
-// bench/workloads (see workloads.go). Every run starts from the module's
-// raw bytes in a fresh terra.Runtime and checks its results; see measure
-// for the order of runs and runOnce for what each one times. Configurations
-// that this build cannot run (the JIT off linux/amd64, the tiered engine
-// before it lands) are skipped with a note in the report.
+// kernels.Ladders, the Go programs gojson, goregexp and goflate of
+// bench/workloads, and mainloop, a C program whose one hot loop sits in
+// main (see workloads.go). Every run starts from the module's raw bytes in
+// a fresh terra.Runtime and checks its results; see measure for the order
+// of runs and runOnce for what each one times. Configurations that this
+// build cannot run (the JIT and the tiered engine off linux/amd64) are
+// skipped with a note in the report.
 //
-// A full run takes minutes; -run, -configs and -sizes select a part, for
-// example -run 'fib|gojson' -sizes 4 -count 1 for a quick look.
+// A full run takes about ten minutes on two processors; -run, -configs and
+// -sizes select a part, and -quick runs every workload's three smallest
+// sizes once, to check in seconds that everything runs.
 package main
 
 import (
@@ -50,17 +53,24 @@ func run(args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	out := fs.String("out", "bench/report", "directory to write the report to")
 	count := fs.Int("count", 5, "timed runs of each size in each configuration")
-	calls := fs.Int("calls", 3, "calls of a kernel in each run (a program runs _start once)")
+	calls := fs.Int("calls", 2, "calls of a kernel in each run (a program runs _start once)")
 	filter := fs.String("run", "", "only workloads whose name matches this regular expression")
 	cfgFilter := fs.String("configs", "", "only configurations whose name matches this regular expression")
-	thresholds := fs.String("thresholds", "1e3,1e4,1e5,1e6,1e7", "thresholds of the tiered-tN configurations, comma-separated")
+	thresholds := fs.String("thresholds", "1e3,1e4,2e5,1e6", "thresholds of the tiered-tN configurations, comma-separated")
 	sizes := fs.Int("sizes", 0, "run at most this many of each workload's sizes, the smallest (0: all)")
+	quick := fs.Bool("quick", false, "a quick check: the three smallest sizes (unless -sizes says), one run each")
 	dir := fs.String("workloads", "bench/workloads", "the bench/workloads directory, for the Go programs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *quick {
+		*count = 1
+		if *sizes == 0 {
+			*sizes = 3
+		}
 	}
 	if *count < 1 || *calls < 1 || *sizes < 0 {
 		return errors.New("-count and -calls must be at least 1, -sizes at least 0")

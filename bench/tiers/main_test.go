@@ -55,14 +55,19 @@ func TestSmoke(t *testing.T) {
 		require.Len(t, runs, 2, name)
 		for _, s := range runs {
 			require.True(t, 0 < s.Ready && s.Ready <= s.First && s.First < s.Total, "%s: %+v", name, s)
+			require.Equal(t, name != nameInterp && name != nameJIT, s.Tiering != nil, "%s: tiering statistics", name)
 		}
 	}
 
 	md, err := os.ReadFile(filepath.Join(dir, fileMarkdown))
 	require.NoError(t, err)
 	for _, s := range []string{"## Summary", "| fib | 2 to 2 (3 to 3 recursive calls) |", "## Ready", "| kernels.wasm |",
-		"### fib", "Time to first result:", "](" + fileChartTotal + ")", "](" + fileChartFirst + ")"} {
+		"### fib", "Time to first result:", "](" + fileChartTotal + ")", "](" + fileChartFirst + ")",
+		"**total ÷ better pure tier: geometric mean**", "**first result ÷ interp: sizes over 1.1x**"} {
 		require.Contains(t, string(md), s)
+	}
+	if slices.Contains(rep.Configs, nameTiered) {
+		require.Contains(t, string(md), "What *tiered* did")
 	}
 	for _, f := range []string{fileChartTotal, fileChartFirst} {
 		svg, err := os.ReadFile(filepath.Join(dir, f))
@@ -91,6 +96,20 @@ func TestSmokeProgram(t *testing.T) {
 	require.Equal(t, []string{nameInterp}, rep.Configs)
 	s := rep.Workloads[0].Sizes[0].Runs[nameInterp][0]
 	require.True(t, 0 < s.Ready && s.Ready < s.First && s.First <= s.Total, "%+v", s)
+}
+
+// TestQuick runs -quick over a kernel and mainloop: one run of each of the
+// three smallest sizes in every configuration.
+func TestQuick(t *testing.T) {
+	_, rep := runReport(t, "-quick", "-run", "^(sieve|mainloop)$", "-workloads", "../workloads")
+	require.Equal(t, 1, rep.Count)
+	require.Len(t, rep.Workloads, 2)
+	for _, w := range rep.Workloads {
+		require.Len(t, w.Sizes, 3, w.Name)
+		for _, n := range rep.Configs {
+			require.Len(t, w.Sizes[0].Runs[n], 1, "%s in %s", w.Name, n)
+		}
+	}
 }
 
 func TestRunFlags(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/terra-runtime/terra"
 )
 
 // bound is the ratio that issue 12 allows the tiered engine over the better
@@ -18,6 +20,10 @@ func (r *report) markdown() string {
 	b.WriteString("# terra's tiers across sizes\n\n")
 	fmt.Fprintf(&b, "Generated %s by `%s` (%s, %s, %d CPUs).\n\n",
 		r.Generated.Format("2006-01-02 15:04 UTC"), r.Command, r.GoVersion, r.Platform, r.CPUs)
+	if r.CPUModel != "" || r.LoadBefore != "" {
+		fmt.Fprintf(&b, "Machine: %s, %d CPUs, shared with other processes; load averages (1, 5 and 15 minutes) "+
+			"%s at the start, %s at the end.\n\n", r.CPUModel, r.CPUs, r.LoadBefore, r.LoadAfter)
+	}
 	fmt.Fprintf(&b, "Every run starts from the module's raw bytes: a fresh `terra.Runtime`, `Compile`, `Instantiate`; "+
 		"then a kernel of `bench/kernels` is called %s with the size as its argument, or a Go program of "+
 		"`bench/workloads` runs `_start` once with the size as `argv[1]` (WASI from `host/wasi`). Every result "+
@@ -31,12 +37,14 @@ func (r *report) markdown() string {
 		"one-time set-up is in no timed run, and the garbage collector runs before every run. Raw runs are in "+
 		"`%s`. Compare configurations within one report, not figures across reports or machines.\n\n",
 		callsText(r.Calls), cellsText(r.Count), fileJSON)
-	b.WriteString("Configurations: *interp* interprets every function; *jit* compiles every function when the " +
-		"module is compiled; *tiered* starts every function on the interpreter and compiles, in the " +
-		"background, those whose work (calls and loop iterations, weighted by the code they run) passes the " +
-		"default threshold, moving running loops to the compiled code (on-stack replacement); *tiered-tN* " +
-		"is the same with threshold N; *tiered-eager* compiles every function in the background from the " +
-		"start; *tiered-no-osr* never moves a running call to compiled code.\n\n")
+	fmt.Fprintf(&b, "Configurations: *interp* interprets every function; *jit* compiles every function when the "+
+		"module is compiled; *tiered* starts every function on the interpreter and compiles, in the "+
+		"background, those whose work (calls and loop iterations, weighted by the code they run) passes the "+
+		"default threshold (`terra.DefaultTierThreshold`, %d), moving running loops to the compiled code "+
+		"(on-stack replacement); *tiered-tN* is the same with threshold N; *tiered-eager* compiles every "+
+		"function in the background from the start (the sweep's threshold 0); *tiered-no-osr* has the "+
+		"default threshold but never moves a running call to compiled code. The tiered configurations "+
+		"compile on `terra.DefaultTierWorkers()` goroutines, %d here.\n\n", terra.DefaultTierThreshold, terra.DefaultTierWorkers())
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "- %s\n", n)
 	}
@@ -49,6 +57,7 @@ func (r *report) markdown() string {
 	}
 	r.summaryMarkdown(&b)
 	r.configsMarkdown(&b)
+	r.waitMarkdown(&b)
 	r.readyMarkdown(&b)
 	fmt.Fprintf(&b, "## Charts\n\nOne panel per workload, time against the work of a call (of a run, for "+
 		"the programs) on log-log axes, a line per configuration through its medians; hover over a point "+
@@ -157,33 +166,90 @@ func worstText(e extreme, ok bool) string {
 }
 
 // configsMarkdown renders each configuration's worst ratio to the better
-// pure tier per workload, and the sizes over the bound in all.
+// pure tier per workload, then over all sizes of all workloads the
+// geometric means and the counts of sizes over the bound, of the total
+// time to the better pure tier and of the first result to interp's.
 func (r *report) configsMarkdown(b *strings.Builder) {
-	fmt.Fprintf(b, "## Each configuration against the better pure tier\n\nThe largest ratio, over a workload's "+
+	fmt.Fprintf(b, "## Each configuration against the pure tiers\n\nPer workload, the largest ratio, over its "+
 		"sizes, of a configuration's median total time to the better of interp's and jit's at the same size "+
-		"(1.00x: as fast as the better pure tier everywhere); the last row counts the sizes over %.1fx in all "+
-		"workloads.\n\n| workload | %s |\n|---|%s\n", bound, strings.Join(r.Configs, " | "), strings.Repeat("---:|", len(r.Configs)))
-	over := make([]int, len(r.Configs))
-	sizes := make([]int, len(r.Configs))
+		"(1.00x: as fast as the better pure tier everywhere). Below, over every size of every workload: the "+
+		"geometric mean of that ratio and the sizes over %.1fx; then the same for the time to the first "+
+		"result against interp's.\n\n| workload | %s |\n|---|%s\n", bound, strings.Join(r.Configs, " | "),
+		strings.Repeat("---:|", len(r.Configs)))
 	for _, w := range r.Workloads {
 		fmt.Fprintf(b, "| %s |", w.Name)
-		for i, n := range r.Configs {
+		for _, n := range r.Configs {
 			e, ok := w.worst(n, total, bestOf(total), bound)
-			if ok {
-				over[i] += e.Over
-				sizes[i] += len(w.Sizes)
-				fmt.Fprintf(b, " %s |", ratioText(e.Ratio))
-			} else {
+			if !ok {
 				b.WriteString(" – |")
+				continue
 			}
+			fmt.Fprintf(b, " %s |", ratioText(e.Ratio))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "| **sizes over %.1fx** |", bound)
-	for i := range r.Configs {
-		fmt.Fprintf(b, " **%d of %d** |", over[i], sizes[i])
+	rows := []struct {
+		title string
+		p     phase
+		ref   func(sizeResult) time.Duration
+	}{
+		{"total ÷ better pure tier", total, bestOf(total)},
+		{"first result ÷ interp", first, medianOf(nameInterp, first)},
 	}
-	b.WriteString("\n\n")
+	for _, row := range rows {
+		gm := fmt.Sprintf("| **%s: geometric mean** |", row.title)
+		over := fmt.Sprintf("| **%s: sizes over %.1fx** |", row.title, bound)
+		for _, n := range r.Configs {
+			var xs []float64
+			for _, w := range r.Workloads {
+				xs = append(xs, w.ratios(n, row.p, row.ref)...)
+			}
+			count := 0
+			for _, x := range xs {
+				if x > bound {
+					count++
+				}
+			}
+			gm += fmt.Sprintf(" **%s** |", ratioText(geomean(xs)))
+			over += fmt.Sprintf(" **%d of %d** |", count, len(xs))
+		}
+		b.WriteString(gm + "\n" + over + "\n")
+	}
+	b.WriteString("\n")
+}
+
+// waitMarkdown renders how long the first function to be compiled waited
+// for a compiler, over the runs of every tiered configuration that
+// compiled one: the machine's other load shows there.
+func (r *report) waitMarkdown(b *strings.Builder) {
+	var waits []time.Duration
+	for _, w := range r.Workloads {
+		for _, s := range w.Sizes {
+			for _, n := range r.Configs {
+				for _, smp := range s.Runs[n] {
+					if t := smp.Tiering; t != nil && t.Compiled > 0 {
+						waits = append(waits, t.Wait)
+					}
+				}
+			}
+		}
+	}
+	if len(waits) == 0 {
+		return
+	}
+	slices.Sort(waits)
+	over := len(waits) - slices.IndexFunc(waits, func(d time.Duration) bool { return d > time.Millisecond })
+	if over > len(waits) {
+		over = 0
+	}
+	fmt.Fprintf(b, "## Waiting for a compiler\n\nIn the %d runs of the tiered configurations that compiled a "+
+		"function, the first function to turn hot waited for a compiler goroutine %s (median), %s at the 90th "+
+		"percentile and %s at most; %d runs (%.0f%%) waited over 1 ms. A compiler goroutine starts when a "+
+		"function turns hot and needs a processor: with %d CPUs, one running the guest, the other shared with "+
+		"the machine's other processes, a wait of milliseconds is the operating system's scheduler, not the "+
+		"compiler. It delays the code, and so the tiered engine's total, at the sizes where a run lasts a few "+
+		"milliseconds.\n\n", len(waits), durationText(waits[len(waits)/2]), durationText(waits[len(waits)*9/10]),
+		durationText(waits[len(waits)-1]), over, 100*float64(over)/float64(len(waits)), r.CPUs)
 }
 
 // readyMarkdown renders the median time to ready per module and
@@ -229,10 +295,44 @@ func (r *report) workloadMarkdown(b *strings.Builder, w workloadResult) {
 	r.phaseTable(b, w, total, "tiered ÷ better pure tier", bestOf(total))
 	if w.Kind == kindKernel && r.Calls == 1 {
 		b.WriteString("With one call a run, the first result is the total.\n\n")
+	} else {
+		b.WriteString("Time to first result:\n\n")
+		r.phaseTable(b, w, first, "tiered ÷ interp", medianOf(nameInterp, first))
+	}
+	r.tieringTable(b, w)
+}
+
+// tieringTable renders what the tiered engine's tiering did in w's runs
+// at its default threshold, a row per size, if it was measured.
+func (r *report) tieringTable(b *strings.Builder, w workloadResult) {
+	if !slices.Contains(r.Configs, nameTiered) {
 		return
 	}
-	b.WriteString("Time to first result:\n\n")
-	r.phaseTable(b, w, first, "tiered ÷ interp", medianOf(nameInterp, first))
+	b.WriteString("What *tiered* did (medians over its runs; the times, from a run's start, over the runs that " +
+		"compiled a function): functions queued (turned hot) and compiled by the run's end, calls moved " +
+		"to machine code at a loop header (OSR), when the first function to be compiled turned hot, how long " +
+		"it waited for a compiler, when its code was ready; and the run's total:\n\n" +
+		"| size | queued | compiled | OSR | turned hot | waited | code ready | total |\n" +
+		"|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, s := range w.Sizes {
+		m, ok := s.tierMedians(nameTiered)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s |\n", s.Arg, countText(m.Queued),
+			countText(m.Compiled), countText(m.OSR), durationText(m.Hot), durationText(m.Wait),
+			durationText(m.CodeReady), durationText(s.median(nameTiered, total)))
+	}
+	b.WriteString("\n")
+}
+
+// countText formats a median count: whole, or with one decimal (the mean
+// of the middle two).
+func countText(x float64) string {
+	if x == float64(int64(x)) {
+		return fmt.Sprint(int64(x))
+	}
+	return fmt.Sprintf("%.1f", x)
 }
 
 // phaseTable renders the medians of phase p of w, a row per size, and the

@@ -45,6 +45,8 @@ func measure(ctx context.Context, o options) (*report, error) {
 		return rep, nil
 	}
 
+	rep.LoadBefore = loadAverage()
+	defer func() { rep.LoadAfter = loadAverage() }()
 	steps, step := 0, 0
 	for _, w := range o.Workloads {
 		steps += len(w.Sizes)

@@ -21,6 +21,13 @@ type report struct {
 	GoVersion string `json:"go_version"`
 	Platform  string `json:"platform"`
 	CPUs      int    `json:"cpus"`
+	// CPUModel is the processor's model name; LoadBefore and LoadAfter
+	// the system's load averages over 1, 5 and 15 minutes when the
+	// measure started and ended (Linux; empty elsewhere): the machine is
+	// shared, and the load says how much the other processes took.
+	CPUModel   string `json:"cpu_model,omitempty"`
+	LoadBefore string `json:"load_before,omitempty"`
+	LoadAfter  string `json:"load_after,omitempty"`
 	// Count is the number of timed runs of each size in each
 	// configuration; Calls the calls of a kernel in each run.
 	Count int `json:"count"`
@@ -61,10 +68,40 @@ func newReport(count, calls int) *report {
 		GoVersion: runtime.Version(),
 		Platform:  runtime.GOOS + "/" + runtime.GOARCH,
 		CPUs:      runtime.NumCPU(),
+		CPUModel:  cpuModel(),
 		Count:     count,
 		Calls:     calls,
 		RunFields: sampleFields,
 	}
+}
+
+// cpuModel returns the first processor's model name from /proc/cpuinfo, or
+// "" if there is none.
+func cpuModel() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(data)) {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// loadAverage returns the load averages of /proc/loadavg, "0.52 0.71
+// 0.80", or "" if there are none.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // Files of the report, in its directory.

@@ -27,13 +27,13 @@ func (p phase) of(s sample) time.Duration {
 	return s.Total
 }
 
-// median returns the median of ds, the mean of the middle two for an even
+// median returns the median of xs, the mean of the middle two for an even
 // count, or 0 for none.
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
+func median[T time.Duration | float64](xs []T) T {
+	if len(xs) == 0 {
 		return 0
 	}
-	s := slices.Clone(ds)
+	s := slices.Clone(xs)
 	slices.Sort(s)
 	n := len(s)
 	if n%2 == 1 {
@@ -99,6 +99,62 @@ func (wr workloadResult) worst(name string, p phase, ref func(sizeResult) time.D
 		ok = true
 	}
 	return e, ok
+}
+
+// ratios returns the ratios of configuration name's medians of phase p to
+// ref's at the same size, over the sizes of wr where both were measured.
+func (wr workloadResult) ratios(name string, p phase, ref func(sizeResult) time.Duration) []float64 {
+	var xs []float64
+	for _, sr := range wr.Sizes {
+		if x := ratio(sr.median(name, p), ref(sr)); x > 0 {
+			xs = append(xs, x)
+		}
+	}
+	return xs
+}
+
+// geomean returns the geometric mean of xs, all positive, or 0 for none.
+func geomean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, x := range xs {
+		sum += math.Log(x)
+	}
+	return math.Exp(sum / float64(len(xs)))
+}
+
+// tierMedians is the medians of what tiering did over a configuration's
+// runs at one size (see tierSample).
+type tierMedians struct {
+	Queued, Compiled, OSR float64
+	Hot, Wait, CodeReady  time.Duration
+}
+
+// tierMedians returns the medians of the tiering of configuration name's
+// runs, over those that compiled a function for the times; ok is false
+// if it has no runs with tiering statistics.
+func (sr sizeResult) tierMedians(name string) (m tierMedians, ok bool) {
+	var queued, compiled, osr []float64
+	var hot, wait, codeReady []time.Duration
+	for _, s := range sr.Runs[name] {
+		t := s.Tiering
+		if t == nil {
+			continue
+		}
+		queued = append(queued, float64(t.Queued))
+		compiled = append(compiled, float64(t.Compiled))
+		osr = append(osr, float64(t.OSR))
+		if t.Compiled > 0 {
+			hot, wait, codeReady = append(hot, t.Hot), append(wait, t.Wait), append(codeReady, t.CodeReady)
+		}
+	}
+	if len(queued) == 0 {
+		return m, false
+	}
+	return tierMedians{Queued: median(queued), Compiled: median(compiled), OSR: median(osr),
+		Hot: median(hot), Wait: median(wait), CodeReady: median(codeReady)}, true
 }
 
 // crossover returns the index of the first size of wr from which the

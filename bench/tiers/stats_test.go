@@ -15,7 +15,8 @@ func TestMedian(t *testing.T) {
 		}
 		return ds
 	}
-	require.Equal(t, time.Duration(0), median(nil))
+	require.Equal(t, time.Duration(0), median[time.Duration](nil))
+	require.Equal(t, 2.5, median([]float64{4, 1, 2, 3}))
 	require.Equal(t, 7*time.Millisecond, median(ms(7)))
 	require.Equal(t, 5*time.Millisecond, median(ms(9, 1, 5)))
 	require.Equal(t, 4*time.Millisecond, median(ms(9, 1, 3, 5)), "mean of the middle two")
@@ -74,6 +75,39 @@ func TestWorst(t *testing.T) {
 	require.Equal(t, "–", worstText(extreme{}, false))
 	require.Equal(t, "1.50x at 2 ⚠ 2", worstText(w.worst("tiered", total, bestOf(total), bound)))
 	require.Equal(t, "1.05x at 7", worstText(extreme{Ratio: 1.05, Arg: 7}, true))
+}
+
+func TestRatiosAndGeomean(t *testing.T) {
+	w := workloadResult{Sizes: []sizeResult{
+		sizeAt(1, map[string][]int{"interp": {10}, "jit": {50}, "tiered": {20}}), // 2x
+		sizeAt(2, map[string][]int{"interp": {40}, "jit": {20}, "tiered": {10}}), // 0.5x
+		sizeAt(4, map[string][]int{"interp": {80}, "jit": {20}}),                 // tiered not measured
+	}}
+	xs := w.ratios("tiered", total, bestOf(total))
+	require.Equal(t, []float64{2, 0.5}, xs)
+	require.InDelta(t, 1.0, geomean(xs), 1e-9)
+	require.InDelta(t, 4.0, geomean([]float64{2, 8}), 1e-9)
+	require.Zero(t, geomean(nil))
+	require.Empty(t, w.ratios("tiered-eager", total, bestOf(total)))
+}
+
+func TestTierMedians(t *testing.T) {
+	ms := time.Millisecond
+	sr := sizeResult{Runs: map[string][]sample{
+		"interp": {{Total: 9 * ms}},
+		"tiered": {
+			{Total: 5 * ms, Tiering: &tierSample{Queued: 1, Compiled: 1, OSR: 1, Hot: 1 * ms, Wait: 2 * ms, CodeReady: 3 * ms}},
+			{Total: 6 * ms, Tiering: &tierSample{Queued: 2, Compiled: 1, OSR: 0, Hot: 3 * ms, Wait: 4 * ms, CodeReady: 8 * ms}},
+			{Total: 7 * ms, Tiering: &tierSample{Queued: 1}}, // nothing compiled: no times
+		},
+	}}
+	m, ok := sr.tierMedians("tiered")
+	require.True(t, ok)
+	require.Equal(t, tierMedians{Queued: 1, Compiled: 1, OSR: 0, Hot: 2 * ms, Wait: 3 * ms, CodeReady: 5500 * time.Microsecond}, m)
+	_, ok = sr.tierMedians("interp")
+	require.False(t, ok, "a pure tier has no tiering")
+	require.Equal(t, "1", countText(1))
+	require.Equal(t, "1.5", countText(1.5))
 }
 
 func TestCrossover(t *testing.T) {
