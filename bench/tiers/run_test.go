@@ -78,7 +78,7 @@ func TestTierStats(t *testing.T) {
 	require.NotNil(t, tr)
 	require.GreaterOrEqual(t, tr.Queued, 1)
 	require.GreaterOrEqual(t, tr.Compiled, 1)
-	require.EqualValues(t, 1, tr.OSR, "one call, moved once")
+	require.GreaterOrEqual(t, tr.OSR, int64(1), "main's call moved to machine code")
 	require.Positive(t, tr.Hot)
 	require.Positive(t, tr.Compile)
 	require.Greater(t, tr.CodeReady, tr.Hot+tr.Wait)
