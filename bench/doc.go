@@ -8,5 +8,8 @@
 //	go test -run=NONE -bench=. ./bench/
 //
 // Comparisons with other runtimes live in bench/peers, a separate module, so
-// that the main module does not depend on them.
+// that the main module does not depend on them. The tier experiments, which
+// compare terra's tiers with each other across sizes, are a command:
+//
+//	go run ./bench/tiers
 package bench

@@ -132,3 +132,18 @@ func wazeroKernel(ctx context.Context, b *testing.B, config wazero.RuntimeConfig
 		return res[0], nil
 	}
 }
+
+// TestLaddersNative checks the results that kernels.Ladders records for
+// the tier experiments (bench/tiers) against the native build of the same
+// C source, point by point, as kernels.All's are: the main module's own
+// tests can only compare them with terra.
+func TestLaddersNative(t *testing.T) {
+	for _, k := range kernels.All {
+		run := native.Kernels[k.Name]
+		for _, p := range kernels.Ladders[k.Name].Points {
+			if got := run(p.Arg); got != p.Want {
+				t.Errorf("%s(%d) = %#x natively, the ladder says %#x", k.Name, p.Arg, got, p.Want)
+			}
+		}
+	}
+}
