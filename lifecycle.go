@@ -237,6 +237,11 @@ type TieringStats struct {
 	// Tiering.Eager), Compiled those whose code is ready, Failed those
 	// whose compilation failed (they stay interpreted).
 	Queued, Compiled, Failed int
+	// Inline counts the compiled functions that compiled on the goroutine
+	// of the call that made them hot, because they were small and no
+	// other compile was pending: a background worker's wake-up would have
+	// taken as long.
+	Inline int
 	// OSR counts the calls that moved from the interpreter to machine
 	// code at a loop header.
 	OSR int64
@@ -289,7 +294,7 @@ func (r *Runtime) Stats() RuntimeStats {
 		s.JIT = JITStats{Compiled: j.Compiled, Interpreted: j.Interpreted, BodyBytes: j.BodyBytes, CodeBytes: j.CodeBytes, Time: j.Time}
 	}
 	t := r.engine.TieringStats()
-	s.Tiering = TieringStats{Queued: t.Queued, Compiled: t.Compiled, Failed: t.Failed, OSR: t.OSR}
+	s.Tiering = TieringStats{Queued: t.Queued, Compiled: t.Compiled, Failed: t.Failed, Inline: t.Inline, OSR: t.OSR}
 	for _, u := range t.TierUps {
 		m := u.Code.Module
 		fn := m.NumImportedFuncs + uint32(u.Index)

@@ -11,7 +11,7 @@
 // Usage, from the repository's root:
 //
 //	go run ./bench/tiers [-out bench/report] [-count 5] [-calls 2] [-run REGEXP]
-//		[-configs REGEXP] [-thresholds 1e3,1e4,2e5,1e6] [-sizes N] [-quick]
+//		[-configs REGEXP] [-thresholds 1e3,5e4,2e5,1e6] [-sizes N] [-quick]
 //		[-workloads bench/workloads]
 //
 // The workloads are the compute kernels of bench/kernels, at the sizes of
@@ -56,7 +56,7 @@ func run(args []string, stderr io.Writer) error {
 	calls := fs.Int("calls", 2, "calls of a kernel in each run (a program runs _start once)")
 	filter := fs.String("run", "", "only workloads whose name matches this regular expression")
 	cfgFilter := fs.String("configs", "", "only configurations whose name matches this regular expression")
-	thresholds := fs.String("thresholds", "1e3,1e4,2e5,1e6", "thresholds of the tiered-tN configurations, comma-separated")
+	thresholds := fs.String("thresholds", "1e3,5e4,2e5,1e6", "thresholds of the tiered-tN configurations, comma-separated")
 	sizes := fs.Int("sizes", 0, "run at most this many of each workload's sizes, the smallest (0: all)")
 	quick := fs.Bool("quick", false, "a quick check: the three smallest sizes (unless -sizes says), one run each")
 	dir := fs.String("workloads", "bench/workloads", "the bench/workloads directory, for the Go programs")

@@ -69,7 +69,7 @@ Flags go before module.wasm: everything after it is the guest's.
                             build has)
   --tiering OPTS            tune tiered, comma-separated: threshold=N (the
                             work before a function compiles; default
-                            50000), workers=N (background compilers),
+                            10000), workers=N (background compilers),
                             eager (compile all at once, in the background),
                             sync (compile where a function turns hot, on
                             the spot), no-osr

@@ -42,6 +42,12 @@ type Tiering struct {
 	// background: where tiers change becomes reproducible, for tests and
 	// measurements.
 	Sync bool
+	// InlineBytes is the largest body that compiles on the spot, as with
+	// Sync, when it turns hot while no other compile is queued or running:
+	// such a compile takes about as long as waking a background worker
+	// does on an idle machine (0.1 ms), and far less than waiting for a
+	// processor on a busy one (a scheduler tick, 4 ms).
+	InlineBytes int
 	// OSR lets a frame running in the interpreter continue in machine code
 	// at a loop header once its function is compiled.
 	OSR bool
@@ -81,8 +87,9 @@ type TierUp struct {
 // TieringStats sums what tiering did.
 type TieringStats struct {
 	// Queued counts the functions queued, Compiled those whose batch
-	// compiled, Failed those whose batch failed.
-	Queued, Compiled, Failed int
+	// compiled, Failed those whose batch failed, Inline those compiled on
+	// the goroutine that made them hot.
+	Queued, Compiled, Failed, Inline int
 	// OSR counts the frames that moved to machine code at a loop header.
 	OSR int64
 	// TierUps lists the functions compiled or failed, in order, up to
@@ -155,14 +162,22 @@ func (t *tierer) work() {
 	}
 }
 
-// compileNow compiles function index of code on the calling goroutine.
-func (t *tierer) compileNow(code *store.ModuleCode, index int) {
+// hot compiles function index of code, which turned hot: on the calling
+// goroutine if sync is set or the function is small and nothing else is
+// being compiled, else in the background.
+func (t *tierer) hot(code *store.ModuleCode, index int, sync bool, inlineBytes int) {
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
 		return
 	}
+	if !sync && (len(t.queue) > 0 || t.running > 0 || len(code.Module.Code[index].Body) > inlineBytes) {
+		t.mu.Unlock()
+		t.enqueue(code, index)
+		return
+	}
 	t.stats.Queued++
+	t.stats.Inline++
 	t.running++
 	t.mu.Unlock()
 	t.compile([]request{{code: code, index: index, hot: time.Now()}})
@@ -254,11 +269,7 @@ func (c *Call) Credit(code *store.ModuleCode, index int, work int64) {
 		!ctr.Hot.CompareAndSwap(false, true) {
 		return
 	}
-	if e.cfg.Tiering.Sync {
-		e.tierer.compileNow(code, index)
-		return
-	}
-	e.tierer.enqueue(code, index)
+	e.tierer.hot(code, index, e.cfg.Tiering.Sync, e.cfg.Tiering.InlineBytes)
 }
 
 // CanOSR reports whether OSR may move frames to machine code.

@@ -1,0 +1,177 @@
+package engine
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/terra-runtime/terra/internal/store"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// fakeNative records the batches it is asked to compile; a batch blocks
+// while gate is held, and fails for a module in fail.
+type fakeNative struct {
+	gate    sync.RWMutex
+	mu      sync.Mutex
+	batches [][]int
+	codes   []*store.ModuleCode
+	fail    *store.ModuleCode
+}
+
+func (n *fakeNative) Compile(*store.ModuleCode) error { return nil }
+
+func (n *fakeNative) Invoke(*Call, *store.Instance, *store.Function, []uint64) error { return nil }
+
+func (n *fakeNative) CompileFunctions(code *store.ModuleCode, indexes []int) error {
+	n.gate.RLock()
+	defer n.gate.RUnlock()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.batches = append(n.batches, append([]int(nil), indexes...))
+	n.codes = append(n.codes, code)
+	if code == n.fail {
+		return errors.New("fake: cannot compile")
+	}
+	return nil
+}
+
+func (n *fakeNative) OSREntry(uintptr, uint32) uintptr { return 0 }
+
+func (n *fakeNative) InvokeOSR(*Call, *store.Function, uintptr, []uint64, []uint64) error {
+	return nil
+}
+
+// moduleCode returns the code of a module with bodies of the given sizes.
+func moduleCode(sizes ...int) *store.ModuleCode {
+	m := &wasm.Module{}
+	for _, n := range sizes {
+		m.Code = append(m.Code, wasm.FuncBody{Body: make([]byte, n)})
+	}
+	return store.NewCode(m, 1)
+}
+
+// TestTiererBatches: functions queued while the only worker is busy are
+// compiled in batches of one module each, at most maxBatch long, oldest
+// first; a failed batch counts its functions as failed.
+func TestTiererBatches(t *testing.T) {
+	n := &fakeNative{}
+	tr := newTierer(n, nil, 1)
+	a, b := moduleCode(make([]int, maxBatch+50)...), moduleCode(10, 10, 10)
+	n.fail = b
+	n.gate.Lock() // hold the first batch, so that the rest queues
+	tr.enqueue(a, 0)
+	waitTaken(tr)
+	for i := 1; i < maxBatch+50; i++ {
+		tr.enqueue(a, i)
+		if i%100 == 0 {
+			tr.enqueue(b, i/100-1)
+		}
+	}
+	n.gate.Unlock()
+	waitIdle(tr)
+	s := tr.snapshot()
+	require.Equal(t, maxBatch+53, s.Queued)
+	require.Equal(t, maxBatch+50, s.Compiled)
+	require.Equal(t, 3, s.Failed)
+	require.Len(t, s.TierUps, maxBatch+53)
+	// The first batch held [0]; then the oldest request's module, a, up to
+	// maxBatch functions; then b's three; then the rest of a.
+	require.Equal(t, []*store.ModuleCode{a, a, b, a}, n.codes)
+	require.Equal(t, []int{0}, n.batches[0])
+	require.Len(t, n.batches[1], maxBatch)
+	require.Equal(t, 1, n.batches[1][0])
+	require.Equal(t, []int{0, 1, 2}, n.batches[2])
+	require.Len(t, n.batches[3], 49)
+	for _, u := range s.TierUps {
+		require.Equal(t, u.Code == b, u.Err != nil)
+		require.GreaterOrEqual(t, u.Wait, time.Duration(0))
+	}
+}
+
+// waitTaken waits until a worker took everything queued.
+func waitTaken(tr *tierer) {
+	for {
+		tr.mu.Lock()
+		taken := len(tr.queue) == 0
+		tr.mu.Unlock()
+		if taken {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
+// waitIdle waits until no worker runs and nothing is queued.
+func waitIdle(tr *tierer) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	for tr.running > 0 || len(tr.queue) > 0 {
+		tr.cond.Wait()
+	}
+}
+
+// TestTiererInline: a small function that turns hot while nothing else is
+// compiling compiles before hot returns; a large one, or any while a
+// compile is pending, goes to the background.
+func TestTiererInline(t *testing.T) {
+	n := &fakeNative{}
+	tr := newTierer(n, nil, 1)
+	code := moduleCode(100, 10000, 100)
+	tr.hot(code, 0, false, 4096)
+	require.Equal(t, [][]int{{0}}, n.batches, "a small function compiles on the spot")
+	require.Equal(t, 1, tr.snapshot().Inline)
+
+	n.gate.Lock()
+	tr.hot(code, 1, false, 4096) // too large: the background
+	tr.hot(code, 2, false, 4096) // small, but a compile is pending
+	n.gate.Unlock()
+	waitIdle(tr)
+	s := tr.snapshot()
+	require.Equal(t, 1, s.Inline)
+	require.Equal(t, 3, s.Compiled)
+
+	tr.hot(code, 1, true, 0) // sync: on the spot whatever its size
+	require.Equal(t, 2, tr.snapshot().Inline)
+	tr.close()
+	tr.hot(code, 0, true, 4096) // closed: nothing
+	require.Equal(t, 4, tr.snapshot().Queued)
+}
+
+// TestTiererClose: close drops what is queued and waits for the batch
+// being compiled; later requests are ignored.
+func TestTiererClose(t *testing.T) {
+	n := &fakeNative{}
+	tr := newTierer(n, nil, 1)
+	code := moduleCode(10, 10, 10)
+	n.gate.Lock()
+	tr.enqueue(code, 0)
+	waitTaken(tr)
+	tr.enqueue(code, 1)
+	done := make(chan struct{})
+	go func() { tr.close(); close(done) }()
+	for {
+		tr.mu.Lock()
+		closed := tr.closed
+		tr.mu.Unlock()
+		if closed {
+			break
+		}
+		runtime.Gosched()
+	}
+	runtime.Gosched()
+	select {
+	case <-done:
+		t.Fatal("close returned while a batch was compiling")
+	default:
+	}
+	n.gate.Unlock()
+	<-done
+	tr.enqueue(code, 2)
+	require.Equal(t, [][]int{{0}}, n.batches)
+	require.Equal(t, 2, tr.snapshot().Queued)
+}
