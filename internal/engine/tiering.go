@@ -43,10 +43,13 @@ type Tiering struct {
 	// measurements.
 	Sync bool
 	// InlineBytes is the largest body that compiles on the spot, as with
-	// Sync, when it turns hot while no other compile is queued or running:
-	// such a compile takes about as long as waking a background worker
-	// does on an idle machine (0.1 ms), and far less than waiting for a
-	// processor on a busy one (a scheduler tick, 4 ms).
+	// Sync, when it turns hot alone: no other compile queued or running,
+	// and no other function turned hot within inlineQuiet. Such a compile
+	// takes about as long as waking a background worker does on an idle
+	// machine (0.1 ms), and far less than waiting for a processor on a
+	// busy one (a scheduler tick, 4 ms). Functions that turn hot in a
+	// burst, as hundreds do while a Go program starts, batch in the
+	// background instead of stalling the guest one by one.
 	InlineBytes int
 	// OSR lets a frame running in the interpreter continue in machine code
 	// at a loop header once its function is compiled.
@@ -67,6 +70,10 @@ type Retirer interface {
 	// indexes whose entries no longer select the tier.
 	Retire(code *store.ModuleCode, indexes []int)
 }
+
+// inlineQuiet is how long before a tier-up no other may have happened for
+// it to compile on the spot (see Tiering.InlineBytes).
+const inlineQuiet = 2 * time.Millisecond
 
 // maxBatch bounds the functions one background compilation takes.
 const maxBatch = 256
@@ -117,6 +124,8 @@ type tierer struct {
 	queue   []request
 	running int
 	closed  bool
+	lastHot time.Time // of the latest tier-up
+
 	stats   TieringStats
 	osr     atomic.Int64
 }
@@ -163,15 +172,18 @@ func (t *tierer) work() {
 }
 
 // hot compiles function index of code, which turned hot: on the calling
-// goroutine if sync is set or the function is small and nothing else is
-// being compiled, else in the background.
+// goroutine if sync is set or the function is small and turned hot alone
+// (see Tiering.InlineBytes), else in the background.
 func (t *tierer) hot(code *store.ModuleCode, index int, sync bool, inlineBytes int) {
+	now := time.Now()
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
 		return
 	}
-	if !sync && (len(t.queue) > 0 || t.running > 0 || len(code.Module.Code[index].Body) > inlineBytes) {
+	alone := len(t.queue) == 0 && t.running == 0 && now.Sub(t.lastHot) >= inlineQuiet
+	t.lastHot = now
+	if !sync && (!alone || len(code.Module.Code[index].Body) > inlineBytes) {
 		t.mu.Unlock()
 		t.enqueue(code, index)
 		return
@@ -180,7 +192,7 @@ func (t *tierer) hot(code *store.ModuleCode, index int, sync bool, inlineBytes i
 	t.stats.Inline++
 	t.running++
 	t.mu.Unlock()
-	t.compile([]request{{code: code, index: index, hot: time.Now()}})
+	t.compile([]request{{code: code, index: index, hot: now}})
 	t.mu.Lock()
 	t.running--
 	t.cond.Broadcast()

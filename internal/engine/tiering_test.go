@@ -115,9 +115,9 @@ func waitIdle(tr *tierer) {
 	}
 }
 
-// TestTiererInline: a small function that turns hot while nothing else is
-// compiling compiles before hot returns; a large one, or any while a
-// compile is pending, goes to the background.
+// TestTiererInline: a small function that turns hot alone compiles before
+// hot returns; a large one, or any while a compile is pending or right
+// after another tier-up, goes to the background.
 func TestTiererInline(t *testing.T) {
 	n := &fakeNative{}
 	tr := newTierer(n, nil, 1)
@@ -135,11 +135,19 @@ func TestTiererInline(t *testing.T) {
 	require.Equal(t, 1, s.Inline)
 	require.Equal(t, 3, s.Compiled)
 
-	tr.hot(code, 1, true, 0) // sync: on the spot whatever its size
+	// Right after another tier-up, a small function is part of a burst.
+	tr.hot(code, 0, false, 4096)
+	waitIdle(tr)
+	require.Equal(t, 1, tr.snapshot().Inline)
+	time.Sleep(inlineQuiet)
+	tr.hot(code, 2, false, 4096) // alone again
 	require.Equal(t, 2, tr.snapshot().Inline)
+
+	tr.hot(code, 1, true, 0) // sync: on the spot whatever its size
+	require.Equal(t, 3, tr.snapshot().Inline)
 	tr.close()
 	tr.hot(code, 0, true, 4096) // closed: nothing
-	require.Equal(t, 4, tr.snapshot().Queued)
+	require.Equal(t, 6, tr.snapshot().Queued)
 }
 
 // TestTiererClose: close drops what is queued and waits for the batch
