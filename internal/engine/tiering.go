@@ -44,7 +44,9 @@ type Tiering struct {
 	Sync bool
 	// InlineBytes is the largest body that compiles on the spot, as with
 	// Sync, when it turns hot alone: no other compile queued or running,
-	// and no other function turned hot within inlineQuiet. Such a compile
+	// and at least as long since the last compile on the spot ended as
+	// that compile took, so that such compiles take at most about half of
+	// a guest's time. Such a compile
 	// takes about as long as waking a background worker does on an idle
 	// machine (0.1 ms), and far less than waiting for a processor on a
 	// busy one (a scheduler tick, 4 ms). Functions that turn hot in a
@@ -70,10 +72,6 @@ type Retirer interface {
 	// indexes whose entries no longer select the tier.
 	Retire(code *store.ModuleCode, indexes []int)
 }
-
-// inlineQuiet is how long before a tier-up no other may have happened for
-// it to compile on the spot (see Tiering.InlineBytes).
-const inlineQuiet = 2 * time.Millisecond
 
 // maxBatch bounds the functions one background compilation takes.
 const maxBatch = 256
@@ -124,10 +122,13 @@ type tierer struct {
 	queue   []request
 	running int
 	closed  bool
-	lastHot time.Time // of the latest tier-up
+	// inlineEnd is when the last compile on the spot ended, inlineTook
+	// how long it took.
+	inlineEnd  time.Time
+	inlineTook time.Duration
 
-	stats   TieringStats
-	osr     atomic.Int64
+	stats TieringStats
+	osr   atomic.Int64
 }
 
 func newTierer(native Native, retire Retirer, workers int) *tierer {
@@ -181,8 +182,7 @@ func (t *tierer) hot(code *store.ModuleCode, index int, sync bool, inlineBytes i
 		t.mu.Unlock()
 		return
 	}
-	alone := len(t.queue) == 0 && t.running == 0 && now.Sub(t.lastHot) >= inlineQuiet
-	t.lastHot = now
+	alone := len(t.queue) == 0 && t.running == 0 && now.Sub(t.inlineEnd) >= t.inlineTook
 	if !sync && (!alone || len(code.Module.Code[index].Body) > inlineBytes) {
 		t.mu.Unlock()
 		t.enqueue(code, index)
@@ -193,7 +193,9 @@ func (t *tierer) hot(code *store.ModuleCode, index int, sync bool, inlineBytes i
 	t.running++
 	t.mu.Unlock()
 	t.compile([]request{{code: code, index: index, hot: now}})
+	end := time.Now()
 	t.mu.Lock()
+	t.inlineEnd, t.inlineTook = end, end.Sub(now)
 	t.running--
 	t.cond.Broadcast()
 	t.mu.Unlock()

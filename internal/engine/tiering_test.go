@@ -117,7 +117,7 @@ func waitIdle(tr *tierer) {
 
 // TestTiererInline: a small function that turns hot alone compiles before
 // hot returns; a large one, or any while a compile is pending or right
-// after another tier-up, goes to the background.
+// after a compile on the spot, goes to the background.
 func TestTiererInline(t *testing.T) {
 	n := &fakeNative{}
 	tr := newTierer(n, nil, 1)
@@ -135,11 +135,17 @@ func TestTiererInline(t *testing.T) {
 	require.Equal(t, 1, s.Inline)
 	require.Equal(t, 3, s.Compiled)
 
-	// Right after another tier-up, a small function is part of a burst.
+	// Right after a compile on the spot, a small function goes to the
+	// background, until as much time passed as that compile took.
+	tr.mu.Lock()
+	tr.inlineEnd, tr.inlineTook = time.Now(), time.Hour
+	tr.mu.Unlock()
 	tr.hot(code, 0, false, 4096)
 	waitIdle(tr)
 	require.Equal(t, 1, tr.snapshot().Inline)
-	time.Sleep(inlineQuiet)
+	tr.mu.Lock()
+	tr.inlineTook = 0
+	tr.mu.Unlock()
 	tr.hot(code, 2, false, 4096) // alone again
 	require.Equal(t, 2, tr.snapshot().Inline)
 
