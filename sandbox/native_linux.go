@@ -93,26 +93,25 @@ var installHandler = sync.OnceValue(func() error {
 	return nil
 })
 
-// mapCode maps n bytes, copies texts into them one after another and makes
-// them executable and read-only.
-func mapCode(n int, texts [][]byte) ([]byte, uintptr, error) {
-	// MAP_POPULATE faults every page in at once: cheaper than a fault per
-	// page as the copy reaches it, for all of them are written.
+// mapWritable maps n bytes, rounded up to whole pages, readable and
+// writable for code. MAP_POPULATE faults every page in at once: cheaper
+// than a fault per page as the writes reach it, for all of them are
+// written.
+func mapWritable(n int) ([]byte, error) {
 	mem, err := unix.Mmap(-1, 0, roundToPage(n), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_POPULATE)
 	if err != nil {
-		return nil, 0, fmt.Errorf("sandbox: map %d bytes for code: %w", n, err)
+		return nil, fmt.Errorf("sandbox: map %d bytes for code: %w", n, err)
 	}
-	at := 0
-	for _, t := range texts {
-		at += copy(mem[at:], t)
-	}
-	addr := addrOf(mem)
-	flushICache(addr, uintptr(n))
+	return mem, nil
+}
+
+// seal makes mem, whose first n bytes hold code, executable and read-only.
+func seal(mem []byte, n int) error {
+	flushICache(addrOf(mem), uintptr(n))
 	if err := unix.Mprotect(mem, unix.PROT_READ|unix.PROT_EXEC); err != nil {
-		_ = unmap(mem)
-		return nil, 0, fmt.Errorf("sandbox: make code executable: %w", err)
+		return fmt.Errorf("sandbox: make code executable: %w", err)
 	}
-	return mem, addr, nil
+	return nil
 }
 
 // mapStack maps GuardSize inaccessible bytes below size usable ones.

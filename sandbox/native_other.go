@@ -25,7 +25,9 @@ func stubAddrs() (trap, exit uintptr) { return 0, 0 }
 
 func installHandler() error { return errUnsupported }
 
-func mapCode(int, [][]byte) ([]byte, uintptr, error) { return nil, 0, errUnsupported }
+func mapWritable(int) ([]byte, error) { return nil, errUnsupported }
+
+func seal([]byte, int) error { return errUnsupported }
 
 func mapStack(int) ([]byte, error) { return nil, errUnsupported }
 

@@ -225,6 +225,37 @@ func TestLoadCodePieces(t *testing.T) {
 	require.Equal(t, []byte{1, 2, 3, 4, 5, 6, 7, 8}, code.mem[:8])
 }
 
+// TestCodeBuffer checks code written in place: it runs once loaded, its
+// bytes are readable and no longer writable, and a buffer is used once.
+func TestCodeBuffer(t *testing.T) {
+	_, err := NewCodeBuffer(0)
+	require.ErrorIs(t, err, ErrEmptyCode)
+
+	text := genReturn(newGen(t))
+	b, err := NewCodeBuffer(len(text))
+	require.NoError(t, err)
+	require.Len(t, b.Bytes(), len(text))
+	copy(b.Bytes(), text)
+	code, err := b.Load()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = code.Close() })
+	require.Equal(t, text, code.Code())
+	trap, err := runOnce(code, code.Addr(), &Context{}, stack(t))
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, trap)
+	require.Equal(t, "r-xp", mappingPerms(t, code.Addr()))
+
+	_, err = b.Load()
+	require.ErrorIs(t, err, ErrClosed)
+	require.NoError(t, b.Discard(), "a loaded buffer has nothing to discard")
+
+	d, err := NewCodeBuffer(100)
+	require.NoError(t, err)
+	require.NoError(t, d.Discard())
+	_, err = d.Load()
+	require.ErrorIs(t, err, ErrClosed)
+}
+
 var sinkArray *[8]uint64
 
 // Generated code may use the registers abi.go gives it, Go's reserved ones
