@@ -1,0 +1,352 @@
+package jit
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"runtime"
+	"slices"
+
+	"github.com/terra-runtime/terra/internal/store"
+	"github.com/terra-runtime/terra/sandbox"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// A cache entry holds a module's machine code for another process to load
+// instead of compiling it. Its layout, little-endian:
+//
+//	header (cacheHeaderSize bytes)
+//	  magic "terraJIT", format version, number of functions,
+//	  GOARCH (8 bytes, zero-padded), Arch.Features,
+//	  key (32 bytes: what the caller compiled, see WriteCache),
+//	  functions the module defines, sites, code offset, code size
+//	functions, by start: index, start, end (offsets in the code), sites
+//	sites, function after function: PC (offset in the function), offset
+//	  in the module
+//	zeros up to the code offset (a multiple of 16)
+//	code
+//	CRC-32C (Castagnoli) of everything before it
+//
+// Machine code is position-independent, so that it runs wherever it is
+// loaded. A function is in an entry exactly when it uses no v128 value:
+// the functions the JIT would compile (see cacheable).
+const (
+	cacheMagic = "terraJIT"
+	// CacheFormat is the version of the layout; a change of the layout
+	// changes it.
+	CacheFormat = 1
+
+	cacheHeaderSize = 80
+	cacheFuncSize   = 16
+	cacheSiteSize   = 8
+	cacheTrailer    = 4
+)
+
+// ErrBadCacheEntry reports a cache entry that cannot be loaded: corrupt,
+// truncated, written by another format, for another CPU, or for another
+// module. Nothing of it ran; the caller compiles instead.
+var ErrBadCacheEntry = errors.New("jit: bad cache entry")
+
+// ErrUncacheable reports a module whose code cannot be cached: the JIT left
+// a function to the interpreter that uses no v128 value (an instruction
+// this CPU lacks), so that a loader could not check which functions an
+// entry must hold.
+var ErrUncacheable = errors.New("jit: code not cacheable")
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// cacheHeader is an entry's fixed header.
+type cacheHeader struct {
+	Magic      [8]byte
+	Format     uint32
+	Funcs      uint32
+	Arch       [8]byte
+	Features   uint64
+	Key        [32]byte
+	Defined    uint32
+	Sites      uint32
+	CodeOffset uint32
+	CodeSize   uint32
+}
+
+func init() {
+	if binary.Size(cacheHeader{}) != cacheHeaderSize {
+		panic("jit: cacheHeader is not cacheHeaderSize bytes")
+	}
+}
+
+// goarch returns GOARCH as an entry's header holds it.
+func goarch() (a [8]byte) {
+	copy(a[:], runtime.GOARCH)
+	return a
+}
+
+// cacheable reports whether the JIT compiles function info describes:
+// whether it uses no v128 value. Every SIMD instruction has a v128 operand
+// or result, so a function that uses SIMD has v128 values on its operand
+// stack (more slots than values) or among its locals.
+func cacheable(info *wasm.FuncInfo) bool {
+	return info.MaxSlots == info.MaxHeight && !slices.Contains(info.Locals, wasm.V128)
+}
+
+// WriteCache writes a cache entry of the machine code that Compile made of
+// code's module to w. key identifies what was compiled beyond the machine
+// (the module's bytes, the features it was parsed with, the build of
+// terra): LoadCache loads the entry only under the same key. It fails with
+// ErrUncacheable for a module whose entry LoadCache could not check.
+func (t *Tier) WriteCache(w io.Writer, code *store.ModuleCode, key [32]byte) error {
+	m := code.Module
+	mod := wholeBatch(code)
+	var funcs []compiledFunc
+	var text []byte
+	if mod != nil {
+		funcs, text = mod.funcs, mod.code.Code()
+	}
+	compiled := make([]bool, len(m.Code))
+	for _, f := range funcs {
+		compiled[f.index-m.NumImportedFuncs] = true
+	}
+	for i := range m.Code {
+		if compiled[i] != cacheable(&m.FuncInfo[i]) {
+			return fmt.Errorf("%w: func %d left to the interpreter", ErrUncacheable, m.NumImportedFuncs+uint32(i))
+		}
+	}
+	nsites := 0
+	for _, f := range funcs {
+		nsites += len(f.sites)
+	}
+	tableEnd := cacheHeaderSize + cacheFuncSize*len(funcs) + cacheSiteSize*nsites
+	codeOffset := align16(tableEnd)
+	h := cacheHeader{
+		Format:     CacheFormat,
+		Funcs:      uint32(len(funcs)),
+		Arch:       goarch(),
+		Features:   t.arch.Features(),
+		Key:        key,
+		Defined:    uint32(len(m.Code)),
+		Sites:      uint32(nsites),
+		CodeOffset: uint32(codeOffset),
+		CodeSize:   uint32(len(text)),
+	}
+	copy(h.Magic[:], cacheMagic)
+	buf := make([]byte, 0, codeOffset)
+	buf, _ = binary.Append(buf, binary.LittleEndian, &h)
+	var base uintptr
+	if mod != nil {
+		base = mod.lo
+	}
+	le := binary.LittleEndian
+	for _, f := range funcs {
+		buf = le.AppendUint32(buf, f.index)
+		buf = le.AppendUint32(buf, uint32(f.start-base))
+		buf = le.AppendUint32(buf, uint32(f.end-base))
+		buf = le.AppendUint32(buf, uint32(len(f.sites)))
+	}
+	for _, f := range funcs {
+		for _, s := range f.sites {
+			buf = le.AppendUint32(buf, s.PC)
+			buf = le.AppendUint32(buf, s.Offset)
+		}
+	}
+	buf = buf[:codeOffset] // zeros: buf was made with this capacity
+	crc := crc32.Update(0, castagnoli, buf)
+	crc = crc32.Update(crc, castagnoli, text)
+	for _, b := range [][]byte{buf, text, le.AppendUint32(nil, crc)} {
+		if _, err := w.Write(b); err != nil {
+			return fmt.Errorf("jit: write cache entry: %w", err)
+		}
+	}
+	return nil
+}
+
+// wholeBatch returns the batch of code's module with the most functions,
+// the one Compile made, or nil if there is none.
+func wholeBatch(code *store.ModuleCode) *Module {
+	c := codeOf(code)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var whole *Module
+	for _, b := range c.batches {
+		if whole == nil || len(b.funcs) > len(whole.funcs) {
+			whole = b
+		}
+	}
+	return whole
+}
+
+func align16(n int) int { return (n + 15) &^ 15 }
+
+// LoadCache loads a cache entry that WriteCache wrote, of size bytes that
+// r reads, as the code of code's module, and switches the functions' entries
+// to it, as Compile does. key must be the key the entry was written under.
+//
+// Before anything can run, it checks the entry whole: its checksum; its
+// header against this format, architecture and CPU and against key; and
+// its function table against the module, so that no entry, even one whose
+// checksum matches, makes a function's entry point outside the code: every
+// function a defined function of the module, each exactly once, exactly the
+// functions Compile would compile, their code in order within the code,
+// their sites within the function. Failures wrap ErrBadCacheEntry.
+func (t *Tier) LoadCache(code *store.ModuleCode, r io.ReaderAt, size int64, key [32]byte) error {
+	e, err := t.readCache(code.Module, r, size, key)
+	if err != nil {
+		return err
+	}
+	if e.buf == nil {
+		return nil // no function compiled
+	}
+	loaded, err := e.buf.Load()
+	if err != nil {
+		return fmt.Errorf("jit: %w", err)
+	}
+	mod := &Module{tier: t, module: code.Module, code: loaded, lo: loaded.Addr(), hi: loaded.Addr() + uintptr(loaded.Len()), funcs: e.funcs}
+	for i := range mod.funcs {
+		mod.funcs[i].start += mod.lo
+		mod.funcs[i].end += mod.lo
+	}
+	return t.install(code, mod)
+}
+
+// cacheEntry is a checked entry: its functions with offsets relative to
+// the code, which is in buf (nil if there is none).
+type cacheEntry struct {
+	funcs []compiledFunc
+	buf   *sandbox.CodeBuffer
+}
+
+// badEntry returns an error wrapping ErrBadCacheEntry.
+func badEntry(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadCacheEntry, fmt.Sprintf(format, a...))
+}
+
+// readCache reads and checks an entry for m.
+func (t *Tier) readCache(m *wasm.Module, r io.ReaderAt, size int64, key [32]byte) (e cacheEntry, err error) {
+	if size < cacheHeaderSize+cacheTrailer {
+		return e, badEntry("%d bytes, shorter than a header", size)
+	}
+	var hb [cacheHeaderSize]byte
+	if _, err := r.ReadAt(hb[:], 0); err != nil {
+		return e, badEntry("read the header: %v", err)
+	}
+	var h cacheHeader
+	if _, err := binary.Decode(hb[:], binary.LittleEndian, &h); err != nil {
+		return e, badEntry("header: %v", err)
+	}
+	switch {
+	case string(h.Magic[:]) != cacheMagic:
+		return e, badEntry("not a cache entry (magic %q)", h.Magic[:])
+	case h.Format != CacheFormat:
+		return e, badEntry("format %d, not %d", h.Format, CacheFormat)
+	case h.Arch != goarch():
+		return e, badEntry("for %s, not %s", bytes.TrimRight(h.Arch[:], "\x00"), runtime.GOARCH)
+	case h.Features != t.arch.Features():
+		return e, badEntry("for CPU features %#x, not %#x", h.Features, t.arch.Features())
+	case h.Key != key:
+		return e, badEntry("compiled from another module or build (key %x, not %x)", h.Key[:8], key[:8])
+	case h.Defined != uint32(len(m.Code)) || h.Funcs > h.Defined:
+		return e, badEntry("%d of %d functions, for a module that defines %d", h.Funcs, h.Defined, len(m.Code))
+	}
+	tableEnd := uint64(cacheHeaderSize) + cacheFuncSize*uint64(h.Funcs) + cacheSiteSize*uint64(h.Sites)
+	if uint64(h.CodeOffset) != (tableEnd+15)&^15 || uint64(size) != uint64(h.CodeOffset)+uint64(h.CodeSize)+cacheTrailer {
+		return e, badEntry("%d bytes, %d functions, %d sites and %d bytes of code at %d do not add up",
+			size, h.Funcs, h.Sites, h.CodeSize, h.CodeOffset)
+	}
+	table := make([]byte, h.CodeOffset-cacheHeaderSize)
+	if _, err := r.ReadAt(table, cacheHeaderSize); err != nil {
+		return e, badEntry("read the function table: %v", err)
+	}
+	if pad := table[tableEnd-cacheHeaderSize:]; slices.ContainsFunc(pad, func(b byte) bool { return b != 0 }) {
+		return e, badEntry("padding before the code is not zeros")
+	}
+	if e.funcs, err = parseFuncs(m, &h, table); err != nil {
+		return e, err
+	}
+	crc := crc32.Update(crc32.Update(0, castagnoli, hb[:]), castagnoli, table)
+	if h.CodeSize > 0 {
+		if e.buf, err = sandbox.NewCodeBuffer(int(h.CodeSize)); err != nil {
+			return e, fmt.Errorf("jit: %w", err)
+		}
+		defer func() {
+			if err != nil {
+				_ = e.buf.Discard()
+				e.buf = nil
+			}
+		}()
+		if _, err := r.ReadAt(e.buf.Bytes(), int64(h.CodeOffset)); err != nil {
+			return e, badEntry("read the code: %v", err)
+		}
+		crc = crc32.Update(crc, castagnoli, e.buf.Bytes())
+	}
+	var tb [cacheTrailer]byte
+	if _, err := r.ReadAt(tb[:], size-cacheTrailer); err != nil {
+		return e, badEntry("read the checksum: %v", err)
+	}
+	if sum := binary.LittleEndian.Uint32(tb[:]); sum != crc {
+		return e, badEntry("checksum %#08x, not %#08x", sum, crc)
+	}
+	return e, nil
+}
+
+// parseFuncs parses and checks an entry's function table and sites against
+// m; offsets stay relative to the code.
+func parseFuncs(m *wasm.Module, h *cacheHeader, table []byte) ([]compiledFunc, error) {
+	le := binary.LittleEndian
+	sites := make([]Site, h.Sites)
+	siteBytes := table[cacheFuncSize*int(h.Funcs):]
+	for i := range sites {
+		sites[i] = Site{PC: le.Uint32(siteBytes[8*i:]), Offset: le.Uint32(siteBytes[8*i+4:])}
+	}
+	funcs := make([]compiledFunc, h.Funcs)
+	present := make([]bool, len(m.Code))
+	var end uint32
+	next := 0 // the first site not yet given to a function
+	for k := range funcs {
+		b := table[cacheFuncSize*k:]
+		index, start, fend, n := le.Uint32(b), le.Uint32(b[4:]), le.Uint32(b[8:]), le.Uint32(b[12:])
+		i := index - m.NumImportedFuncs // wraps for an import
+		switch {
+		case index < m.NumImportedFuncs || i >= uint32(len(m.Code)):
+			return nil, badEntry("function %d: index %d is not a function the module defines", k, index)
+		case present[i]:
+			return nil, badEntry("function %d: func %d twice", k, index)
+		case !cacheable(&m.FuncInfo[i]):
+			return nil, badEntry("function %d: func %d uses v128 values, which the JIT does not compile", k, index)
+		case start < end || start%16 != 0 || fend <= start || fend > h.CodeSize:
+			return nil, badEntry("func %d: code [%#x, %#x) is not after the previous function's end %#x within %#x bytes, 16-byte aligned",
+				index, start, fend, end, h.CodeSize)
+		case uint64(n) > uint64(len(sites)-next):
+			return nil, badEntry("func %d: %d sites, %d left", index, n, len(sites)-next)
+		}
+		present[i] = true
+		end = fend
+		f := compiledFunc{start: uintptr(start), end: uintptr(fend), index: index, sites: sites[next : next+int(n) : next+int(n)]}
+		next += int(n)
+		body := &m.Code[i]
+		lo, hi := uint64(body.Offset), uint64(body.Offset)+uint64(len(body.Body))
+		for j, s := range f.sites {
+			switch {
+			case s.PC >= fend-start:
+				return nil, badEntry("func %d: site %d at %#x, beyond its %#x bytes", index, j, s.PC, fend-start)
+			case j > 0 && s.PC < f.sites[j-1].PC:
+				// Equal PCs happen: a call's return address can be the
+				// next instruction's access.
+				return nil, badEntry("func %d: site %d at %#x, before the previous one", index, j, s.PC)
+			case uint64(s.Offset) < lo || uint64(s.Offset) >= hi:
+				return nil, badEntry("func %d: site %d at module offset %#x, outside the body [%#x, %#x)", index, j, s.Offset, lo, hi)
+			}
+		}
+		funcs[k] = f
+	}
+	if next != len(sites) {
+		return nil, badEntry("%d sites, the functions have %d", len(sites), next)
+	}
+	for i := range m.Code {
+		if !present[i] && cacheable(&m.FuncInfo[i]) {
+			return nil, badEntry("func %d missing, which the JIT compiles", m.NumImportedFuncs+uint32(i))
+		}
+	}
+	return funcs, nil
+}

@@ -1,0 +1,360 @@
+package jit_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/terra-runtime/terra/bench/kernels"
+	"github.com/terra-runtime/terra/internal/store"
+	. "github.com/terra-runtime/terra/internal/wasmtest"
+	"github.com/terra-runtime/terra/jit"
+	"github.com/terra-runtime/terra/jit/amd64"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// cacheModule imports a function and defines four: one whose division
+// traps, one that uses SIMD (the JIT leaves it to the interpreter), one
+// that loads from memory and calls the import, one with a br_table.
+var cacheModule = Module(
+	Section(SecType, Vec(
+		FuncType([]byte{I32, I32}, []byte{I32}),
+		FuncType(nil, []byte{I32}),
+		FuncType([]byte{I32}, []byte{I32}))),
+	Section(SecImport, Vec(Cat(Name("env"), Name("f"), []byte{KindFunc, 2}))),
+	Section(SecFunction, Vec([]byte{0}, []byte{1}, []byte{2}, []byte{2})),
+	Section(SecMemory, Vec([]byte{0, 1})),
+	Section(SecCode, Vec(
+		Body(nil, 0x20, 0, 0x20, 1, 0x6D, 0x0B), // i32.div_s
+		Body(nil, Cat([]byte{0xFD, 0x0C}, make([]byte, 16), []byte{0xFD, 0x1B, 0, 0x0B})...), // v128.const, i32x4.extract_lane 0
+		Body(nil, 0x20, 0, 0x28, 2, 0, 0x10, 0, 0x0B), // i32.load, call 0
+		Body(nil, 0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x20, 0, 0x0E, 2, 0, 1, 2, 0x0B, // br_table
+			0x41, 1, 0x0F, 0x0B, 0x41, 2, 0x0F, 0x0B, 0x41, 3, 0x0B),
+	)),
+)
+
+var cacheKey = [32]byte{1, 2, 3}
+
+// The entry's layout, as jit/cache.go describes it.
+const (
+	hdrFormat     = 8
+	hdrFuncs      = 12
+	hdrArch       = 16
+	hdrFeatures   = 24
+	hdrKey        = 32
+	hdrDefined    = 64
+	hdrSites      = 68
+	hdrCodeOffset = 72
+	hdrCodeSize   = 76
+	hdrSize       = 80
+)
+
+var le = binary.LittleEndian
+
+func newTier(t testing.TB) *jit.Tier {
+	t.Helper()
+	tier, err := jit.NewTier(amd64.Arch{})
+	if err != nil {
+		t.Skip(err)
+	}
+	return tier
+}
+
+// compileEntry compiles data and returns its code and its cache entry.
+func compileEntry(t testing.TB, tier *jit.Tier, data []byte) (*store.ModuleCode, []byte) {
+	t.Helper()
+	m, err := wasm.Parse(data, wasm.Features2_0)
+	require.NoError(t, err)
+	code := store.NewCode(m, tier.InterpEntry())
+	require.NoError(t, tier.Compile(code))
+	t.Cleanup(func() { _ = code.Close() })
+	var buf bytes.Buffer
+	require.NoError(t, tier.WriteCache(&buf, code, cacheKey))
+	return code, buf.Bytes()
+}
+
+// load loads entry for m into fresh code.
+func load(tier *jit.Tier, m *wasm.Module, entry []byte, key [32]byte) (*store.ModuleCode, error) {
+	code := store.NewCode(m, tier.InterpEntry())
+	return code, tier.LoadCache(code, bytes.NewReader(entry), int64(len(entry)), key)
+}
+
+// reseal recomputes the checksum of an entry changed on purpose.
+func reseal(entry []byte) []byte {
+	n := len(entry) - 4
+	le.PutUint32(entry[n:], crc32.Checksum(entry[:n], crc32.MakeTable(crc32.Castagnoli)))
+	return entry
+}
+
+// requireRejected checks that entry does not load: an ErrBadCacheEntry
+// with reason in it, every function still interpreted.
+func requireRejected(t *testing.T, tier *jit.Tier, m *wasm.Module, entry []byte, reason, what string) {
+	t.Helper()
+	code, err := load(tier, m, entry, cacheKey)
+	require.ErrorIs(t, err, jit.ErrBadCacheEntry, what)
+	require.Contains(t, err.Error(), reason, what)
+	require.Nil(t, code.Tiers[store.TierNative], what)
+	for i := range code.Entries {
+		require.True(t, code.Interpreted(uint32(i)), "%s: func %d switched", what, i)
+	}
+}
+
+// TestCacheRoundTrip loads entries into fresh code: the same functions are
+// compiled, at other addresses, and the loaded code writes the same entry.
+func TestCacheRoundTrip(t *testing.T) {
+	tier := newTier(t)
+	modules := map[string][]byte{"small": cacheModule, "kernels": kernels.Wasm}
+	if data, err := os.ReadFile("../bench/workloads/gohello/gohello.wasm"); err == nil {
+		modules["gohello"] = data
+	}
+	for name, data := range modules {
+		t.Run(name, func(t *testing.T) {
+			orig, entry := compileEntry(t, tier, data)
+			code, err := load(tier, orig.Module, entry, cacheKey)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = code.Close() })
+			require.NotNil(t, code.Tiers[store.TierNative])
+			moved := false
+			for i := range code.Entries {
+				require.Equal(t, orig.Interpreted(uint32(i)), code.Interpreted(uint32(i)), "func %d", i)
+				moved = moved || code.Entries[i] != orig.Entries[i]
+			}
+			require.True(t, moved, "loaded at the compiled code's address")
+			var again bytes.Buffer
+			require.NoError(t, tier.WriteCache(&again, code, cacheKey))
+			require.Equal(t, entry, again.Bytes())
+		})
+	}
+}
+
+// The SIMD function stays interpreted, after a load too.
+func TestCacheKeepsSIMDInterpreted(t *testing.T) {
+	tier := newTier(t)
+	orig, entry := compileEntry(t, tier, cacheModule)
+	code, err := load(tier, orig.Module, entry, cacheKey)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = code.Close() })
+	require.Equal(t, []bool{false, true, false, false},
+		[]bool{code.Interpreted(0), code.Interpreted(1), code.Interpreted(2), code.Interpreted(3)})
+}
+
+// A module with no compiled function has an entry too, which loads as
+// nothing.
+func TestCacheNothingCompiled(t *testing.T) {
+	tier := newTier(t)
+	data := Module(
+		Section(SecType, Vec(FuncType(nil, []byte{I32}))),
+		Section(SecFunction, Vec([]byte{0})),
+		Section(SecCode, Vec(Body(nil, Cat([]byte{0xFD, 0x0C}, make([]byte, 16), []byte{0xFD, 0x1B, 0, 0x0B})...))),
+	)
+	orig, entry := compileEntry(t, tier, data)
+	code, err := load(tier, orig.Module, entry, cacheKey)
+	require.NoError(t, err)
+	require.Nil(t, code.Tiers[store.TierNative])
+	require.True(t, code.Interpreted(0))
+}
+
+// Every change of one byte, every truncation and an extension are caught,
+// and nothing is switched to the entry's code.
+func TestCacheCorruptEntries(t *testing.T) {
+	tier := newTier(t)
+	orig, entry := compileEntry(t, tier, cacheModule)
+	m := orig.Module
+	for i := range entry {
+		bad := bytes.Clone(entry)
+		bad[i] ^= 0x41
+		requireRejected(t, tier, m, bad, "", fmt.Sprintf("byte %d changed", i))
+	}
+	for n := range len(entry) {
+		requireRejected(t, tier, m, entry[:n], "", fmt.Sprintf("truncated to %d", n))
+	}
+	requireRejected(t, tier, m, append(bytes.Clone(entry), 0), "do not add up", "a byte appended")
+	requireRejected(t, tier, m, entry[:len(entry)-1:len(entry)-1], "", "the checksum cut")
+}
+
+// The header is checked for what it says, not only by the checksum: an
+// entry of another format, architecture, CPU, key or module is refused
+// with a checksum that matches.
+func TestCacheStaleEntries(t *testing.T) {
+	tier := newTier(t)
+	orig, entry := compileEntry(t, tier, cacheModule)
+	m := orig.Module
+	edit := func(f func(b []byte)) []byte {
+		b := bytes.Clone(entry)
+		f(b)
+		return reseal(b)
+	}
+	requireRejected(t, tier, m, edit(func(b []byte) { b[0] = 'T' }), "not a cache entry", "magic")
+	requireRejected(t, tier, m, edit(func(b []byte) { le.PutUint32(b[hdrFormat:], jit.CacheFormat+1) }), "format 2, not 1", "format")
+	requireRejected(t, tier, m, edit(func(b []byte) { copy(b[hdrArch:], "arm64\x00\x00\x00") }), "for arm64", "arch")
+	requireRejected(t, tier, m, edit(func(b []byte) { b[hdrFeatures] ^= 1 }), "CPU features", "features")
+	requireRejected(t, tier, m, edit(func(b []byte) { b[hdrKey+31] ^= 1 }), "another module or build", "key")
+
+	_, err := load(tier, m, entry, [32]byte{9})
+	require.ErrorIs(t, err, jit.ErrBadCacheEntry, "loaded under another key")
+
+	// An entry of another module under this module's key (as if its key
+	// were the same): the functions do not match.
+	_, kernelsEntry := compileEntry(t, tier, kernels.Wasm)
+	requireRejected(t, tier, m, kernelsEntry, "functions, for a module that defines", "another module's entry")
+	other := Module(
+		Section(SecType, Vec(FuncType(nil, []byte{I32}))),
+		Section(SecFunction, Vec([]byte{0}, []byte{0}, []byte{0}, []byte{0})),
+		Section(SecCode, Vec(Body(nil, 0x41, 1, 0x0B), Body(nil, 0x41, 2, 0x0B), Body(nil, 0x41, 3, 0x0B), Body(nil, 0x41, 4, 0x0B))),
+	)
+	otherModule, err := wasm.Parse(other, wasm.Features2_0)
+	require.NoError(t, err)
+	requireRejected(t, tier, otherModule, entry, "", "an entry for a module of as many functions")
+}
+
+// A function table that lies is refused even with a checksum that matches:
+// the loader does not trust the checksum to keep entries within the code.
+func TestCacheForgedTables(t *testing.T) {
+	tier := newTier(t)
+	orig, entry := compileEntry(t, tier, cacheModule)
+	m := orig.Module
+	nfuncs := int(le.Uint32(entry[hdrFuncs:]))
+	require.Equal(t, 3, nfuncs, "funcs 1, 3 and 4 compiled")
+	codeSize := le.Uint32(entry[hdrCodeSize:])
+	row := func(k, field int) int { return hdrSize + 16*k + 4*field } // index, start, end, sites
+	site := func(j, field int) int { return hdrSize + 16*nfuncs + 8*j + 4*field }
+	u32 := func(b []byte, at int) uint32 { return le.Uint32(b[at:]) }
+	set := func(b []byte, at int, v uint32) { le.PutUint32(b[at:], v) }
+	require.NotZero(t, u32(entry, row(0, 3)), "the first function has sites")
+
+	for _, c := range []struct {
+		name, reason string
+		edit         func(b []byte)
+	}{
+		{"end beyond the code", "is not after", func(b []byte) { set(b, row(nfuncs-1, 2), codeSize+16) }},
+		{"start unaligned", "is not after", func(b []byte) { set(b, row(1, 1), u32(b, row(1, 1))+1) }},
+		{"overlapping the previous function", "is not after", func(b []byte) { set(b, row(1, 1), u32(b, row(0, 1))) }},
+		{"empty", "is not after", func(b []byte) { set(b, row(0, 2), u32(b, row(0, 1))) }},
+		{"an import", "not a function the module defines", func(b []byte) { set(b, row(0, 0), 0) }},
+		{"beyond the functions", "not a function the module defines", func(b []byte) { set(b, row(0, 0), 5) }},
+		{"far beyond", "not a function the module defines", func(b []byte) { set(b, row(0, 0), 0xFFFFFFFF) }},
+		{"twice", "twice", func(b []byte) { set(b, row(1, 0), u32(b, row(0, 0))) }},
+		{"the SIMD function", "uses v128 values", func(b []byte) { set(b, row(0, 0), 2) }},
+		{"sites moved between functions", "site", func(b []byte) {
+			set(b, row(0, 3), u32(b, row(0, 3))+u32(b, row(1, 3)))
+			set(b, row(1, 3), 0)
+		}},
+		{"more sites than there are", "sites, ", func(b []byte) { set(b, row(0, 3), u32(b, row(0, 3))+1000) }},
+		{"fewer sites than there are", "the functions have", func(b []byte) { set(b, row(nfuncs-1, 3), u32(b, row(nfuncs-1, 3))-1) }},
+		{"a site beyond its function", "beyond its", func(b []byte) { set(b, site(0, 0), u32(b, row(0, 2))-u32(b, row(0, 1))) }},
+		{"a site outside its body", "outside the body", func(b []byte) { set(b, site(0, 1), 0) }},
+		{"sites out of order", "before the previous", func(b []byte) {
+			n := u32(b, row(0, 3))
+			require.GreaterOrEqual(t, n, uint32(2))
+			set(b, site(1, 0), u32(b, site(0, 0))-1)
+		}},
+		{"fewer functions", "do not add up", func(b []byte) { set(b, hdrFuncs, uint32(nfuncs-1)) }},
+		{"more functions than defined", "functions, for a module", func(b []byte) { set(b, hdrFuncs, 5) }},
+		{"defined count", "functions, for a module", func(b []byte) { set(b, hdrDefined, 5) }},
+		{"sites count", "do not add up", func(b []byte) { set(b, hdrSites, u32(b, hdrSites)+1) }},
+		{"code offset", "do not add up", func(b []byte) { set(b, hdrCodeOffset, u32(b, hdrCodeOffset)+16) }},
+		{"code size", "do not add up", func(b []byte) { set(b, hdrCodeSize, codeSize-16) }},
+	} {
+		b := bytes.Clone(entry)
+		c.edit(b)
+		requireRejected(t, tier, m, reseal(b), c.reason, c.name)
+	}
+
+	// The last function left out, the entry otherwise well formed.
+	last := u32(entry, row(nfuncs-1, 3))
+	nsites := u32(entry, hdrSites) - last
+	tableEnd := hdrSize + 16*(nfuncs-1) + 8*int(nsites)
+	codeOffset := (tableEnd + 15) &^ 15
+	b := make([]byte, codeOffset, codeOffset+int(codeSize)+4)
+	copy(b, entry[:hdrSize])
+	set(b, hdrFuncs, uint32(nfuncs-1))
+	set(b, hdrSites, nsites)
+	set(b, hdrCodeOffset, uint32(codeOffset))
+	copy(b[hdrSize:], entry[row(0, 0):row(nfuncs-1, 0)])
+	copy(b[hdrSize+16*(nfuncs-1):], entry[site(0, 0):site(int(nsites), 0)])
+	b = append(b, entry[u32(entry, hdrCodeOffset):]...)
+	requireRejected(t, tier, m, reseal(b), "func 4 missing", "a function left out")
+
+	// The padding before the code is zeros: anything else is another
+	// entry.
+	pad := hdrSize + 16*nfuncs + 8*int(le.Uint32(entry[hdrSites:]))
+	if pad < int(le.Uint32(entry[hdrCodeOffset:])) {
+		b := bytes.Clone(entry)
+		b[pad] = 1
+		requireRejected(t, tier, m, reseal(b), "padding", "padding")
+	}
+}
+
+// noPopcnt is amd64 on a CPU without POPCNT, as far as the backend
+// knows: functions that count bits stay interpreted.
+type noPopcnt struct{ amd64.Arch }
+
+func (noPopcnt) NewBackend() jit.Backend { return popcntless{amd64.New()} }
+
+type popcntless struct{ *amd64.Backend }
+
+func (b popcntless) Op(c *jit.Compiler, op wasm.Opcode) bool {
+	return op != wasm.OpI32Popcnt && b.Backend.Op(c, op)
+}
+
+// Modules whose functions the JIT left to the interpreter for another
+// reason than SIMD cannot be cached: a loader could not tell which
+// functions their entry must hold.
+func TestCacheUncacheable(t *testing.T) {
+	newTier(t)
+	tier, err := jit.NewTier(noPopcnt{})
+	require.NoError(t, err)
+	data := Module(
+		Section(SecType, Vec(FuncType([]byte{I32}, []byte{I32}))),
+		Section(SecFunction, Vec([]byte{0}, []byte{0})),
+		Section(SecCode, Vec(Body(nil, 0x20, 0, 0x69, 0x0B), Body(nil, 0x20, 0, 0x0B))), // i32.popcnt; local.get
+	)
+	m, err := wasm.Parse(data, wasm.Features2_0)
+	require.NoError(t, err)
+	code := store.NewCode(m, tier.InterpEntry())
+	require.NoError(t, tier.Compile(code))
+	t.Cleanup(func() { _ = code.Close() })
+	require.True(t, code.Interpreted(0))
+	require.False(t, code.Interpreted(1))
+	var buf bytes.Buffer
+	require.ErrorIs(t, tier.WriteCache(&buf, code, cacheKey), jit.ErrUncacheable)
+}
+
+// FuzzLoadCache gives the loader entries for cacheModule, most with a
+// checksum that matches (sealed), so that the checks behind the checksum
+// get the fuzzer's attention. It must refuse them with ErrBadCacheEntry,
+// switching nothing, or accept exactly what WriteCache writes.
+func FuzzLoadCache(f *testing.F) {
+	tier := newTier(f)
+	orig, entry := compileEntry(f, tier, cacheModule)
+	m := orig.Module
+	body := entry[:len(entry)-4]
+	f.Add(body, true)
+	f.Add(entry, false)
+	short := bytes.Clone(body)
+	le.PutUint32(short[hdrCodeSize:], 0)
+	f.Add(short, true)
+	f.Fuzz(func(t *testing.T, data []byte, sealed bool) {
+		if sealed {
+			data = reseal(append(bytes.Clone(data), 0, 0, 0, 0))
+		}
+		code, err := load(tier, m, data, cacheKey)
+		if err != nil {
+			require.ErrorIs(t, err, jit.ErrBadCacheEntry)
+			require.Nil(t, code.Tiers[store.TierNative])
+			for i := range code.Entries {
+				require.True(t, code.Interpreted(uint32(i)))
+			}
+			return
+		}
+		defer code.Close()
+		var again bytes.Buffer
+		require.NoError(t, tier.WriteCache(&again, code, cacheKey))
+		require.Equal(t, data, again.Bytes())
+	})
+}
