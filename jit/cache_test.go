@@ -30,9 +30,9 @@ var cacheModule = Module(
 	Section(SecFunction, Vec([]byte{0}, []byte{1}, []byte{2}, []byte{2})),
 	Section(SecMemory, Vec([]byte{0, 1})),
 	Section(SecCode, Vec(
-		Body(nil, 0x20, 0, 0x20, 1, 0x6D, 0x0B), // i32.div_s
+		Body(nil, 0x20, 0, 0x20, 1, 0x6D, 0x0B),                                              // i32.div_s
 		Body(nil, Cat([]byte{0xFD, 0x0C}, make([]byte, 16), []byte{0xFD, 0x1B, 0, 0x0B})...), // v128.const, i32x4.extract_lane 0
-		Body(nil, 0x20, 0, 0x28, 2, 0, 0x10, 0, 0x0B), // i32.load, call 0
+		Body(nil, 0x20, 0, 0x28, 2, 0, 0x10, 0, 0x0B),                                        // i32.load, call 0
 		Body(nil, 0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x20, 0, 0x0E, 2, 0, 1, 2, 0x0B, // br_table
 			0x41, 1, 0x0F, 0x0B, 0x41, 2, 0x0F, 0x0B, 0x41, 3, 0x0B),
 	)),
