@@ -229,6 +229,8 @@ type RuntimeStats struct {
 	JIT JITStats
 	// Tiering says what TierTiered did; zero for other tiers.
 	Tiering TieringStats
+	// Cache counts what the compiled-code cache did; zero without one.
+	Cache CacheStats
 }
 
 // TieringStats says what TierTiered did.
@@ -303,6 +305,7 @@ func (r *Runtime) Stats() RuntimeStats {
 			Hot: u.Hot, Wait: u.Wait, Compile: u.Compile, Err: u.Err,
 		})
 	}
+	s.Cache = r.cache.Stats()
 	return s
 }
 

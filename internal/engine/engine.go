@@ -103,6 +103,13 @@ func (e *Engine) Config() Config { return e.cfg }
 
 // Compile prepares the code of a validated module on the engine's tiers.
 func (e *Engine) Compile(m *wasm.Module) (*store.ModuleCode, error) {
+	return e.CompileWith(m, nil)
+}
+
+// CompileWith is Compile with native, if not nil and the engine has a
+// native tier, in place of that tier's Compile: a compiled-code cache's,
+// which loads the code or compiles and stores it.
+func (e *Engine) CompileWith(m *wasm.Module, native func(*store.ModuleCode) error) (*store.ModuleCode, error) {
 	code := store.NewCode(m, e.interpEntry)
 	if err := e.interp.Compile(code); err != nil {
 		return nil, err
@@ -125,7 +132,10 @@ func (e *Engine) Compile(m *wasm.Module) (*store.ModuleCode, error) {
 		}
 	case e.tierer != nil:
 	case e.native != nil:
-		if err := e.native.Compile(code); err != nil {
+		if native == nil {
+			native = e.native.Compile
+		}
+		if err := native(code); err != nil {
 			_ = code.Close()
 			return nil, err
 		}

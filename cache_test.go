@@ -1,0 +1,253 @@
+package terra_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/terra-runtime/terra"
+	"github.com/terra-runtime/terra/bench/kernels"
+	"github.com/terra-runtime/terra/internal/codecache"
+	w "github.com/terra-runtime/terra/internal/wasmtest"
+	"github.com/terra-runtime/terra/jit"
+	"github.com/terra-runtime/terra/wasm"
+)
+
+// cachedRuntime returns a JIT runtime with the compiled-code cache in dir,
+// skipping where there is no JIT.
+func cachedRuntime(t *testing.T, dir string) *terra.Runtime {
+	t.Helper()
+	rt, err := terra.NewRuntime(terra.Config{Tier: terra.TierJIT, CacheDir: dir})
+	if errors.Is(err, terra.ErrTierUnavailable) {
+		t.Skipf("no JIT here: %v", err)
+	}
+	require.NoError(t, err)
+	t.Cleanup(func() { rt.Close() })
+	return rt
+}
+
+func compile(t *testing.T, rt *terra.Runtime, data []byte) *terra.Instance {
+	t.Helper()
+	cm, err := rt.Compile(ctx, data)
+	require.NoError(t, err)
+	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+	require.NoError(t, err)
+	return inst
+}
+
+// entries lists the cache's entries.
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "*.code"))
+	require.NoError(t, err)
+	return names
+}
+
+// A second runtime loads what the first compiled and stored, and runs
+// every kernel as a runtime that compiled them does. The first runtime's
+// code stays loaded, so the second's runs at another address.
+func TestCodeCacheKernels(t *testing.T) {
+	dir := t.TempDir()
+	first := cachedRuntime(t, dir)
+	a := compile(t, first, kernels.Wasm)
+	require.Equal(t, terra.CacheStats{Misses: 1}, first.Stats().Cache)
+	require.Len(t, entries(t, dir), 1)
+
+	second := cachedRuntime(t, dir)
+	b := compile(t, second, kernels.Wasm)
+	require.Equal(t, terra.CacheStats{Hits: 1}, second.Stats().Cache)
+	require.Zero(t, second.Stats().JIT.Compiled, "nothing compiled")
+
+	for _, k := range kernels.All {
+		want, err := a.ExportedFunction(k.Name).Call(ctx, uint64(k.Arg))
+		require.NoError(t, err, k.Name)
+		require.Equal(t, []uint64{k.Want}, want, k.Name)
+		got, err := b.ExportedFunction(k.Name).Call(ctx, uint64(k.Arg))
+		require.NoError(t, err, k.Name)
+		require.Equal(t, want, got, k.Name)
+	}
+}
+
+// trapper divides by its second argument in func 0, called by func 1
+// ("run"); func 2 ("load") reads memory at its argument.
+var trapper = w.Module(
+	w.Section(w.SecType, w.Vec(w.FuncType([]byte{w.I32, w.I32}, []byte{w.I32}), w.FuncType([]byte{w.I32}, []byte{w.I32}))),
+	w.Section(w.SecFunction, w.Vec([]byte{0}, []byte{0}, []byte{1})),
+	w.Section(w.SecMemory, w.Vec([]byte{0, 1})),
+	w.Section(w.SecExport, w.Vec(w.Export("run", w.KindFunc, 1), w.Export("load", w.KindFunc, 2))),
+	w.Section(w.SecCode, w.Vec(
+		w.Body(nil, 0x20, 0, 0x20, 1, 0x6D, 0x0B),                            // i32.div_s
+		w.Body(nil, 0x20, 0, 0x20, 1, 0x10, 0, 0x41, 1, 0x6A, 0x0B),          // call 0, i32.add 1
+		w.Body(nil, 0x41, 0, 0x20, 0, 0x6A, 0x28, 2, 0, 0x41, 1, 0x6A, 0x0B), // i32.load, i32.add 1
+	)),
+	w.FuncNames("divide", "run", "load"),
+)
+
+// Loaded code traps as compiled code does, with the same stack traces:
+// the sites came through the cache.
+func TestCodeCacheTraps(t *testing.T) {
+	dir := t.TempDir()
+	compiled := compile(t, cachedRuntime(t, dir), trapper)
+	rt := cachedRuntime(t, dir)
+	loaded := compile(t, rt, trapper)
+	require.Equal(t, 1, rt.Stats().Cache.Hits)
+	for _, call := range []struct {
+		name string
+		args []uint64
+		kind terra.TrapKind
+	}{
+		{"run", []uint64{7, 0}, terra.TrapIntegerDivideByZero},
+		{"load", []uint64{1 << 16}, terra.TrapMemoryOutOfBounds},
+	} {
+		_, want := compiled.ExportedFunction(call.name).Call(ctx, call.args...)
+		_, got := loaded.ExportedFunction(call.name).Call(ctx, call.args...)
+		var wantTrap, gotTrap *terra.Trap
+		require.ErrorAs(t, want, &wantTrap)
+		require.ErrorAs(t, got, &gotTrap)
+		require.Equal(t, call.kind, gotTrap.Kind)
+		require.Equal(t, wantTrap.Frames, gotTrap.Frames, call.name)
+		require.Positive(t, gotTrap.Frames[0].Offset, call.name)
+	}
+	res, err := loaded.ExportedFunction("run").Call(ctx, 42, 6)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{8}, res)
+}
+
+// A damaged entry, or another module's, is found, compiled again and
+// replaced: the next runtime loads the new entry.
+func TestCodeCacheBadEntries(t *testing.T) {
+	dir := t.TempDir()
+	compile(t, cachedRuntime(t, dir), trapper)
+	names := entries(t, dir)
+	require.Len(t, names, 1)
+	entry, err := os.ReadFile(names[0])
+	require.NoError(t, err)
+	other := t.TempDir()
+	compile(t, cachedRuntime(t, other), kernels.Wasm)
+	otherEntry, err := os.ReadFile(entries(t, other)[0])
+	require.NoError(t, err)
+
+	flipped := append([]byte(nil), entry...)
+	flipped[len(flipped)/2] ^= 0xFF
+	for name, bad := range map[string][]byte{
+		"a flipped byte":        flipped,
+		"truncated":             entry[:len(entry)-100],
+		"empty":                 nil,
+		"another module's code": otherEntry,
+	} {
+		require.NoError(t, os.WriteFile(names[0], bad, 0o600))
+		rt := cachedRuntime(t, dir)
+		inst := compile(t, rt, trapper)
+		s := rt.Stats().Cache
+		require.Equal(t, 1, s.Misses, name)
+		require.Equal(t, 1, s.Errors, name)
+		require.ErrorIs(t, s.LastError, jit.ErrBadCacheEntry, name)
+		res, err := inst.ExportedFunction("run").Call(ctx, 42, 6)
+		require.NoError(t, err, name)
+		require.Equal(t, []uint64{8}, res, name)
+
+		rt = cachedRuntime(t, dir)
+		compile(t, rt, trapper)
+		require.Equal(t, terra.CacheStats{Hits: 1}, rt.Stats().Cache, "%s: stored again", name)
+	}
+}
+
+// A cache that cannot be used costs compilations and says why; Compile
+// works.
+func TestCodeCacheUnusable(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	open := t.TempDir()
+	require.NoError(t, os.Chmod(open, 0o777))
+	for name, c := range map[string]struct {
+		dir  string
+		want error
+	}{
+		"below a file":           {filepath.Join(file, "cache"), nil},
+		"writable by all":        {open, codecache.ErrUnsafeDir},
+		"not a directory at all": {file, nil},
+	} {
+		rt := cachedRuntime(t, c.dir)
+		for range 2 {
+			inst := compile(t, rt, trapper)
+			res, err := inst.ExportedFunction("run").Call(ctx, 42, 6)
+			require.NoError(t, err, name)
+			require.Equal(t, []uint64{8}, res, name)
+		}
+		s := rt.Stats().Cache
+		require.Equal(t, 2, s.Misses, name)
+		require.GreaterOrEqual(t, s.Errors, 2, name)
+		require.Error(t, s.LastError, name)
+		if c.want != nil {
+			require.ErrorIs(t, s.LastError, c.want, name)
+		}
+	}
+	require.Empty(t, entries(t, open), "nothing stored where others could change it")
+}
+
+// The features a module is parsed with are part of the key; CompileModule,
+// which does not see the bytes, and the interpreter use no cache.
+func TestCodeCacheScope(t *testing.T) {
+	dir := t.TempDir()
+	compile(t, cachedRuntime(t, dir), trapper)
+	rt, err := terra.NewRuntime(terra.Config{Tier: terra.TierJIT, CacheDir: dir, DisabledFeatures: wasm.FeatureSIMD})
+	require.NoError(t, err)
+	defer rt.Close()
+	compile(t, rt, trapper)
+	require.Equal(t, terra.CacheStats{Misses: 1}, rt.Stats().Cache)
+	require.Len(t, entries(t, dir), 2)
+
+	m, err := wasm.Parse(kernels.Wasm, wasm.Features2_0)
+	require.NoError(t, err)
+	_, err = rt.CompileModule(m)
+	require.NoError(t, err)
+	require.Len(t, entries(t, dir), 2)
+
+	interp := newRuntime(t, terra.Config{CacheDir: dir})
+	compile(t, interp, kernels.Wasm)
+	require.Len(t, entries(t, dir), 2)
+	require.Zero(t, interp.Stats().Cache)
+}
+
+// Runtimes that compile one module at once all get working code, and the
+// cache one whole entry.
+func TestCodeCacheConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	for range 4 {
+		rt := cachedRuntime(t, dir)
+		wg.Go(func() {
+			for range 3 {
+				cm, err := rt.Compile(ctx, trapper)
+				if !assertNoError(t, err) {
+					return
+				}
+				inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+				if !assertNoError(t, err) {
+					return
+				}
+				res, err := inst.ExportedFunction("run").Call(ctx, 42, 6)
+				if assertNoError(t, err) && res[0] != 8 {
+					t.Errorf("run: %d, want 8", res[0])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.Len(t, entries(t, dir), 1)
+	rt := cachedRuntime(t, dir)
+	compile(t, rt, trapper)
+	require.Equal(t, terra.CacheStats{Hits: 1}, rt.Stats().Cache)
+}
+
+func assertNoError(t *testing.T, err error) bool {
+	if err != nil {
+		t.Error(err)
+		return false
+	}
+	return true
+}
