@@ -91,11 +91,11 @@ func (b *CodeBuffer) Load() (*Executable, error) {
 	}
 	addr := addrOf(mem)
 	if err := seal(mem, b.n); err != nil {
-		_ = unmap(mem)
+		_ = unmapCode(mem)
 		return nil, err
 	}
 	if err := addSpan(span{lo: addr, hi: addr + uintptr(len(mem)), kind: uint64(TrapNone)}); err != nil {
-		_ = unmap(mem)
+		_ = unmapCode(mem)
 		return nil, err
 	}
 	return &Executable{mem: mem, addr: addr, len: uintptr(b.n)}, nil
@@ -109,7 +109,7 @@ func (b *CodeBuffer) Discard() error {
 	if mem == nil {
 		return nil
 	}
-	if err := unmap(mem); err != nil {
+	if err := unmapCode(mem); err != nil {
 		return fmt.Errorf("sandbox: unmap code buffer: %w", err)
 	}
 	return nil
@@ -168,7 +168,7 @@ func (c *Executable) release() error {
 	if err := removeSpan(c.addr, c.addr+uintptr(len(c.mem)), true); err != nil {
 		return err
 	}
-	if err := unmap(c.mem); err != nil {
+	if err := unmapCode(c.mem); err != nil {
 		return fmt.Errorf("sandbox: unmap code: %w", err)
 	}
 	return nil

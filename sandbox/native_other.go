@@ -32,3 +32,5 @@ func seal([]byte, int) error { return errUnsupported }
 func mapStack(int) ([]byte, error) { return nil, errUnsupported }
 
 func unmap([]byte) error { return nil }
+
+func unmapCode([]byte) error { return nil }

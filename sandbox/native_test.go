@@ -249,6 +249,22 @@ func TestCodeBuffer(t *testing.T) {
 	require.ErrorIs(t, err, ErrClosed)
 	require.NoError(t, b.Discard(), "a loaded buffer has nothing to discard")
 
+	// Megabytes of code start on a huge-page boundary, and are unmapped
+	// whole.
+	big, err := NewCodeBuffer(3<<20 + 5)
+	require.NoError(t, err)
+	copy(big.Bytes(), text)
+	bigCode, err := big.Load()
+	require.NoError(t, err)
+	require.Zero(t, bigCode.Addr()%hugePage)
+	require.Equal(t, 3<<20+5, bigCode.Len())
+	require.Equal(t, "r-xp", mappingPerms(t, bigCode.Addr()))
+	trap, err = runOnce(bigCode, bigCode.Addr(), &Context{}, stack(t))
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, trap)
+	require.NoError(t, bigCode.Close())
+	require.Equal(t, "", mappingPerms(t, bigCode.Addr()))
+
 	d, err := NewCodeBuffer(100)
 	require.NoError(t, err)
 	require.NoError(t, d.Discard())
