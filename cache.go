@@ -78,45 +78,102 @@ func (c *codeCache) key(data []byte, features wasm.Features) codecache.Key {
 	return k
 }
 
-// compile gives code the machine code of its module: the cache's entry for
-// key if it has a good one, otherwise the JIT's, which it then stores.
-// Failures of the cache are counted, not returned; the JIT's are returned.
-func (c *codeCache) compile(code *store.ModuleCode, key codecache.Key) error {
-	if c.idErr != nil {
-		c.miss(c.idErr)
-		return c.native.Compile(code)
-	}
-	err := c.load(code, key)
-	if err == nil {
-		c.mu.Lock()
-		c.stats.Hits++
-		c.mu.Unlock()
+// prefetch is the cache's work for one Compile that can start before the
+// module is parsed: hashing the module's bytes into its key, reading and
+// checksumming the entry. It runs on another goroutine meanwhile, so that
+// a hit costs little more than the parse.
+type prefetch struct {
+	c    *codeCache
+	done chan struct{}
+	// Set before done closes:
+	key   codecache.Key
+	entry *jit.CacheEntry // nil after a failed read or once taken
+	err   error           // of the read
+}
+
+// prefetch starts the cache's work for the module in data, parsed with
+// features; nil without a cache.
+func (c *codeCache) prefetch(data []byte, features wasm.Features) *prefetch {
+	if c == nil {
 		return nil
 	}
-	if errors.Is(err, fs.ErrNotExist) {
+	p := &prefetch{c: c, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		if c.idErr != nil {
+			p.err = c.idErr
+			return
+		}
+		p.key = c.key(data, features)
+		p.entry, p.err = c.read(p.key)
+	}()
+	return p
+}
+
+// read reads the entry for key.
+func (c *codeCache) read(key codecache.Key) (*jit.CacheEntry, error) {
+	f, size, err := c.dir.Get(key)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return c.native.ReadCache(f, size, key)
+}
+
+// release waits for p and discards an entry not loaded, as when the module
+// does not parse.
+func (p *prefetch) release() {
+	if p == nil {
+		return
+	}
+	<-p.done
+	p.entry.Discard()
+}
+
+// nativeCompile returns the engine's hook that gives the module's code
+// its machine code with the cache, or nil to compile without.
+func (p *prefetch) nativeCompile() func(*store.ModuleCode) error {
+	if p == nil {
+		return nil
+	}
+	return func(code *store.ModuleCode) error {
+		<-p.done
+		entry := p.entry
+		p.entry = nil
+		return p.c.compile(code, p.key, entry, p.err)
+	}
+}
+
+// compile gives code the machine code of its module: entry's, read for key
+// (or err), if it loads, otherwise the JIT's, which it then stores.
+// Failures of the cache are counted, not returned; the JIT's are returned.
+func (c *codeCache) compile(code *store.ModuleCode, key codecache.Key, entry *jit.CacheEntry, err error) error {
+	if err == nil {
+		if err = c.native.LoadCache(code, entry); err == nil {
+			c.mu.Lock()
+			c.stats.Hits++
+			c.mu.Unlock()
+			return nil
+		}
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		err = nil
-	} else if errors.Is(err, jit.ErrBadCacheEntry) {
+	case errors.Is(err, jit.ErrBadCacheEntry):
 		_ = c.dir.Remove(key)
 	}
 	c.miss(err)
 	if err := c.native.Compile(code); err != nil {
 		return err
 	}
+	if c.idErr != nil {
+		return nil
+	}
 	err = c.dir.Put(key, func(w io.Writer) error { return c.native.WriteCache(w, code, key) })
 	if err != nil {
 		c.fail(fmt.Errorf("terra: store compiled code in %s: %w", c.dir.Dir(), err))
 	}
 	return nil
-}
-
-// load loads the entry for key into code.
-func (c *codeCache) load(code *store.ModuleCode, key codecache.Key) error {
-	f, size, err := c.dir.Get(key)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return c.native.LoadCache(code, f, size, key)
 }
 
 // miss counts a miss, and err if not nil.
@@ -144,14 +201,4 @@ func (c *codeCache) Stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.stats
-}
-
-// nativeCompile returns the engine's hook that compiles the module in
-// data with the cache, or nil to compile without.
-func (c *codeCache) nativeCompile(data []byte, features wasm.Features) func(*store.ModuleCode) error {
-	if c == nil {
-		return nil
-	}
-	key := c.key(data, features)
-	return func(code *store.ModuleCode) error { return c.compile(code, key) }
 }

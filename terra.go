@@ -335,11 +335,13 @@ func (r *Runtime) Compile(ctx context.Context, wasmBytes []byte) (*CompiledModul
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
 	data := bytes.Clone(wasmBytes)
+	pre := r.cache.prefetch(data, r.features)
+	defer pre.release()
 	m, err := wasm.Parse(data, r.features)
 	if err != nil {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
-	return r.newCompiled(m, r.cache.nativeCompile(data, r.features))
+	return r.newCompiled(m, pre.nativeCompile())
 }
 
 // CompileModule prepares a module that the caller has decoded and

@@ -179,42 +179,24 @@ func wholeBatch(code *store.ModuleCode) *Module {
 
 func align16(n int) int { return (n + 15) &^ 15 }
 
-// LoadCache loads a cache entry that WriteCache wrote, of size bytes that
-// r reads, as the code of code's module, and switches the functions' entries
-// to it, as Compile does. key must be the key the entry was written under.
-//
-// Before anything can run, it checks the entry whole: its checksum; its
-// header against this format, architecture and CPU and against key; and
-// its function table against the module, so that no entry, even one whose
-// checksum matches, makes a function's entry point outside the code: every
-// function a defined function of the module, each exactly once, exactly the
-// functions Compile would compile, their code in order within the code,
-// their sites within the function. Failures wrap ErrBadCacheEntry.
-func (t *Tier) LoadCache(code *store.ModuleCode, r io.ReaderAt, size int64, key [32]byte) error {
-	e, err := t.readCache(code.Module, r, size, key)
-	if err != nil {
-		return err
-	}
-	if e.buf == nil {
-		return nil // no function compiled
-	}
-	loaded, err := e.buf.Load()
-	if err != nil {
-		return fmt.Errorf("jit: %w", err)
-	}
-	mod := &Module{tier: t, module: code.Module, code: loaded, lo: loaded.Addr(), hi: loaded.Addr() + uintptr(loaded.Len()), funcs: e.funcs}
-	for i := range mod.funcs {
-		mod.funcs[i].start += mod.lo
-		mod.funcs[i].end += mod.lo
-	}
-	return t.install(code, mod)
+// CacheEntry is a cache entry that ReadCache read and checked as far as it
+// can be without its module, for LoadCache to finish. Reading is the part
+// worth doing while the module is still being parsed.
+type CacheEntry struct {
+	defined uint32
+	// funcs has the code's functions, with offsets relative to the code.
+	funcs []compiledFunc
+	// buf holds the code; nil if there is none, or once loaded or
+	// discarded.
+	buf *sandbox.CodeBuffer
 }
 
-// cacheEntry is a checked entry: its functions with offsets relative to
-// the code, which is in buf (nil if there is none).
-type cacheEntry struct {
-	funcs []compiledFunc
-	buf   *sandbox.CodeBuffer
+// Discard releases an entry that is not to be loaded.
+func (e *CacheEntry) Discard() {
+	if e != nil && e.buf != nil {
+		_ = e.buf.Discard()
+		e.buf = nil
+	}
 }
 
 // badEntry returns an error wrapping ErrBadCacheEntry.
@@ -222,77 +204,83 @@ func badEntry(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrBadCacheEntry, fmt.Sprintf(format, a...))
 }
 
-// readCache reads and checks an entry for m.
-func (t *Tier) readCache(m *wasm.Module, r io.ReaderAt, size int64, key [32]byte) (e cacheEntry, err error) {
+// ReadCache reads a cache entry that WriteCache wrote, of size bytes that r
+// reads, under key. It checks what does not depend on the module: the
+// checksum; the header against this format, architecture and CPU and
+// against key; sizes that add up exactly; and a function table that keeps
+// every function and site within the code, even where the checksum matches
+// (functions in order and 16-byte aligned, each site within its function).
+// LoadCache checks the rest. Failures wrap ErrBadCacheEntry.
+func (t *Tier) ReadCache(r io.ReaderAt, size int64, key [32]byte) (_ *CacheEntry, err error) {
 	if size < cacheHeaderSize+cacheTrailer {
-		return e, badEntry("%d bytes, shorter than a header", size)
+		return nil, badEntry("%d bytes, shorter than a header", size)
 	}
 	var hb [cacheHeaderSize]byte
 	if _, err := r.ReadAt(hb[:], 0); err != nil {
-		return e, badEntry("read the header: %v", err)
+		return nil, badEntry("read the header: %v", err)
 	}
 	var h cacheHeader
 	if _, err := binary.Decode(hb[:], binary.LittleEndian, &h); err != nil {
-		return e, badEntry("header: %v", err)
+		return nil, badEntry("header: %v", err)
 	}
 	switch {
 	case string(h.Magic[:]) != cacheMagic:
-		return e, badEntry("not a cache entry (magic %q)", h.Magic[:])
+		return nil, badEntry("not a cache entry (magic %q)", h.Magic[:])
 	case h.Format != CacheFormat:
-		return e, badEntry("format %d, not %d", h.Format, CacheFormat)
+		return nil, badEntry("format %d, not %d", h.Format, CacheFormat)
 	case h.Arch != goarch():
-		return e, badEntry("for %s, not %s", bytes.TrimRight(h.Arch[:], "\x00"), runtime.GOARCH)
+		return nil, badEntry("for %s, not %s", bytes.TrimRight(h.Arch[:], "\x00"), runtime.GOARCH)
 	case h.Features != t.arch.Features():
-		return e, badEntry("for CPU features %#x, not %#x", h.Features, t.arch.Features())
+		return nil, badEntry("for CPU features %#x, not %#x", h.Features, t.arch.Features())
 	case h.Key != key:
-		return e, badEntry("compiled from another module or build (key %x, not %x)", h.Key[:8], key[:8])
-	case h.Defined != uint32(len(m.Code)) || h.Funcs > h.Defined:
-		return e, badEntry("%d of %d functions, for a module that defines %d", h.Funcs, h.Defined, len(m.Code))
+		return nil, badEntry("compiled from another module or build (key %x, not %x)", h.Key[:8], key[:8])
+	case h.Funcs > h.Defined:
+		return nil, badEntry("%d functions of %d", h.Funcs, h.Defined)
 	}
 	tableEnd := uint64(cacheHeaderSize) + cacheFuncSize*uint64(h.Funcs) + cacheSiteSize*uint64(h.Sites)
 	if uint64(h.CodeOffset) != (tableEnd+15)&^15 || uint64(size) != uint64(h.CodeOffset)+uint64(h.CodeSize)+cacheTrailer {
-		return e, badEntry("%d bytes, %d functions, %d sites and %d bytes of code at %d do not add up",
+		return nil, badEntry("%d bytes, %d functions, %d sites and %d bytes of code at %d do not add up",
 			size, h.Funcs, h.Sites, h.CodeSize, h.CodeOffset)
 	}
 	table := make([]byte, h.CodeOffset-cacheHeaderSize)
 	if _, err := r.ReadAt(table, cacheHeaderSize); err != nil {
-		return e, badEntry("read the function table: %v", err)
+		return nil, badEntry("read the function table: %v", err)
 	}
 	if pad := table[tableEnd-cacheHeaderSize:]; slices.ContainsFunc(pad, func(b byte) bool { return b != 0 }) {
-		return e, badEntry("padding before the code is not zeros")
+		return nil, badEntry("padding before the code is not zeros")
 	}
-	if e.funcs, err = parseFuncs(m, &h, table); err != nil {
-		return e, err
+	e := &CacheEntry{defined: h.Defined}
+	if e.funcs, err = parseFuncs(&h, table); err != nil {
+		return nil, err
 	}
 	crc := crc32.Update(crc32.Update(0, castagnoli, hb[:]), castagnoli, table)
 	if h.CodeSize > 0 {
 		if e.buf, err = sandbox.NewCodeBuffer(int(h.CodeSize)); err != nil {
-			return e, fmt.Errorf("jit: %w", err)
+			return nil, fmt.Errorf("jit: %w", err)
 		}
 		defer func() {
 			if err != nil {
-				_ = e.buf.Discard()
-				e.buf = nil
+				e.Discard()
 			}
 		}()
 		if _, err := r.ReadAt(e.buf.Bytes(), int64(h.CodeOffset)); err != nil {
-			return e, badEntry("read the code: %v", err)
+			return nil, badEntry("read the code: %v", err)
 		}
 		crc = crc32.Update(crc, castagnoli, e.buf.Bytes())
 	}
 	var tb [cacheTrailer]byte
 	if _, err := r.ReadAt(tb[:], size-cacheTrailer); err != nil {
-		return e, badEntry("read the checksum: %v", err)
+		return nil, badEntry("read the checksum: %v", err)
 	}
 	if sum := binary.LittleEndian.Uint32(tb[:]); sum != crc {
-		return e, badEntry("checksum %#08x, not %#08x", sum, crc)
+		return nil, badEntry("checksum %#08x, not %#08x", sum, crc)
 	}
 	return e, nil
 }
 
-// parseFuncs parses and checks an entry's function table and sites against
-// m; offsets stay relative to the code.
-func parseFuncs(m *wasm.Module, h *cacheHeader, table []byte) ([]compiledFunc, error) {
+// parseFuncs parses an entry's function table and sites, and checks that
+// they lie within the code; offsets stay relative to it.
+func parseFuncs(h *cacheHeader, table []byte) ([]compiledFunc, error) {
 	le := binary.LittleEndian
 	sites := make([]Site, h.Sites)
 	siteBytes := table[cacheFuncSize*int(h.Funcs):]
@@ -300,32 +288,21 @@ func parseFuncs(m *wasm.Module, h *cacheHeader, table []byte) ([]compiledFunc, e
 		sites[i] = Site{PC: le.Uint32(siteBytes[8*i:]), Offset: le.Uint32(siteBytes[8*i+4:])}
 	}
 	funcs := make([]compiledFunc, h.Funcs)
-	present := make([]bool, len(m.Code))
 	var end uint32
 	next := 0 // the first site not yet given to a function
 	for k := range funcs {
 		b := table[cacheFuncSize*k:]
 		index, start, fend, n := le.Uint32(b), le.Uint32(b[4:]), le.Uint32(b[8:]), le.Uint32(b[12:])
-		i := index - m.NumImportedFuncs // wraps for an import
 		switch {
-		case index < m.NumImportedFuncs || i >= uint32(len(m.Code)):
-			return nil, badEntry("function %d: index %d is not a function the module defines", k, index)
-		case present[i]:
-			return nil, badEntry("function %d: func %d twice", k, index)
-		case !cacheable(&m.FuncInfo[i]):
-			return nil, badEntry("function %d: func %d uses v128 values, which the JIT does not compile", k, index)
 		case start < end || start%16 != 0 || fend <= start || fend > h.CodeSize:
 			return nil, badEntry("func %d: code [%#x, %#x) is not after the previous function's end %#x within %#x bytes, 16-byte aligned",
 				index, start, fend, end, h.CodeSize)
 		case uint64(n) > uint64(len(sites)-next):
 			return nil, badEntry("func %d: %d sites, %d left", index, n, len(sites)-next)
 		}
-		present[i] = true
 		end = fend
 		f := compiledFunc{start: uintptr(start), end: uintptr(fend), index: index, sites: sites[next : next+int(n) : next+int(n)]}
 		next += int(n)
-		body := &m.Code[i]
-		lo, hi := uint64(body.Offset), uint64(body.Offset)+uint64(len(body.Body))
 		for j, s := range f.sites {
 			switch {
 			case s.PC >= fend-start:
@@ -334,8 +311,6 @@ func parseFuncs(m *wasm.Module, h *cacheHeader, table []byte) ([]compiledFunc, e
 				// Equal PCs happen: a call's return address can be the
 				// next instruction's access.
 				return nil, badEntry("func %d: site %d at %#x, before the previous one", index, j, s.PC)
-			case uint64(s.Offset) < lo || uint64(s.Offset) >= hi:
-				return nil, badEntry("func %d: site %d at module offset %#x, outside the body [%#x, %#x)", index, j, s.Offset, lo, hi)
 			}
 		}
 		funcs[k] = f
@@ -343,10 +318,70 @@ func parseFuncs(m *wasm.Module, h *cacheHeader, table []byte) ([]compiledFunc, e
 	if next != len(sites) {
 		return nil, badEntry("%d sites, the functions have %d", len(sites), next)
 	}
-	for i := range m.Code {
-		if !present[i] && cacheable(&m.FuncInfo[i]) {
-			return nil, badEntry("func %d missing, which the JIT compiles", m.NumImportedFuncs+uint32(i))
+	return funcs, nil
+}
+
+// LoadCache loads an entry that ReadCache read as the code of code's
+// module, and switches the functions' entries to it, as Compile does. It
+// consumes e, loaded or not.
+//
+// Before anything runs, it checks the entry against the module: every
+// function a defined function of the module, each exactly once, exactly
+// the functions Compile would compile, each site within its function's
+// body. With ReadCache's checks, no entry, even one whose checksum
+// matches, can make a function's entry point outside its code. Failures
+// wrap ErrBadCacheEntry.
+func (t *Tier) LoadCache(code *store.ModuleCode, e *CacheEntry) error {
+	defer e.Discard()
+	m := code.Module
+	if e.defined != uint32(len(m.Code)) {
+		return badEntry("for a module that defines %d functions, not %d", e.defined, len(m.Code))
+	}
+	if err := checkFuncs(m, e.funcs); err != nil {
+		return err
+	}
+	if e.buf == nil {
+		return nil // no function compiled
+	}
+	loaded, err := e.buf.Load()
+	e.buf = nil
+	if err != nil {
+		return fmt.Errorf("jit: %w", err)
+	}
+	mod := &Module{tier: t, module: m, code: loaded, lo: loaded.Addr(), hi: loaded.Addr() + uintptr(loaded.Len()), funcs: e.funcs}
+	for i := range mod.funcs {
+		mod.funcs[i].start += mod.lo
+		mod.funcs[i].end += mod.lo
+	}
+	return t.install(code, mod)
+}
+
+// checkFuncs checks an entry's functions against m.
+func checkFuncs(m *wasm.Module, funcs []compiledFunc) error {
+	present := make([]bool, len(m.Code))
+	for k, f := range funcs {
+		i := f.index - m.NumImportedFuncs // wraps for an import
+		switch {
+		case f.index < m.NumImportedFuncs || i >= uint32(len(m.Code)):
+			return badEntry("function %d: index %d is not a function the module defines", k, f.index)
+		case present[i]:
+			return badEntry("function %d: func %d twice", k, f.index)
+		case !cacheable(&m.FuncInfo[i]):
+			return badEntry("function %d: func %d uses v128 values, which the JIT does not compile", k, f.index)
+		}
+		present[i] = true
+		body := &m.Code[i]
+		lo, hi := uint64(body.Offset), uint64(body.Offset)+uint64(len(body.Body))
+		for j, s := range f.sites {
+			if uint64(s.Offset) < lo || uint64(s.Offset) >= hi {
+				return badEntry("func %d: site %d at module offset %#x, outside the body [%#x, %#x)", f.index, j, s.Offset, lo, hi)
+			}
 		}
 	}
-	return funcs, nil
+	for i := range m.Code {
+		if !present[i] && cacheable(&m.FuncInfo[i]) {
+			return badEntry("func %d missing, which the JIT compiles", m.NumImportedFuncs+uint32(i))
+		}
+	}
+	return nil
 }

@@ -78,10 +78,14 @@ func compileEntry(t testing.TB, tier *jit.Tier, data []byte) (*store.ModuleCode,
 	return code, buf.Bytes()
 }
 
-// load loads entry for m into fresh code.
+// load reads and loads entry for m into fresh code.
 func load(tier *jit.Tier, m *wasm.Module, entry []byte, key [32]byte) (*store.ModuleCode, error) {
 	code := store.NewCode(m, tier.InterpEntry())
-	return code, tier.LoadCache(code, bytes.NewReader(entry), int64(len(entry)), key)
+	e, err := tier.ReadCache(bytes.NewReader(entry), int64(len(entry)), key)
+	if err != nil {
+		return code, err
+	}
+	return code, tier.LoadCache(code, e)
 }
 
 // reseal recomputes the checksum of an entry changed on purpose.
@@ -201,7 +205,7 @@ func TestCacheStaleEntries(t *testing.T) {
 	// An entry of another module under this module's key (as if its key
 	// were the same): the functions do not match.
 	_, kernelsEntry := compileEntry(t, tier, kernels.Wasm)
-	requireRejected(t, tier, m, kernelsEntry, "functions, for a module that defines", "another module's entry")
+	requireRejected(t, tier, m, kernelsEntry, "for a module that defines", "another module's entry")
 	other := Module(
 		Section(SecType, Vec(FuncType(nil, []byte{I32}))),
 		Section(SecFunction, Vec([]byte{0}, []byte{0}, []byte{0}, []byte{0})),
@@ -254,8 +258,8 @@ func TestCacheForgedTables(t *testing.T) {
 			set(b, site(1, 0), u32(b, site(0, 0))-1)
 		}},
 		{"fewer functions", "do not add up", func(b []byte) { set(b, hdrFuncs, uint32(nfuncs-1)) }},
-		{"more functions than defined", "functions, for a module", func(b []byte) { set(b, hdrFuncs, 5) }},
-		{"defined count", "functions, for a module", func(b []byte) { set(b, hdrDefined, 5) }},
+		{"more functions than defined", "5 functions of 4", func(b []byte) { set(b, hdrFuncs, 5) }},
+		{"defined count", "for a module that defines 5 functions, not 4", func(b []byte) { set(b, hdrDefined, 5) }},
 		{"sites count", "do not add up", func(b []byte) { set(b, hdrSites, u32(b, hdrSites)+1) }},
 		{"code offset", "do not add up", func(b []byte) { set(b, hdrCodeOffset, u32(b, hdrCodeOffset)+16) }},
 		{"code size", "do not add up", func(b []byte) { set(b, hdrCodeSize, codeSize-16) }},
