@@ -163,17 +163,23 @@ func (c *codeCache) compile(code *store.ModuleCode, key codecache.Key, entry *ji
 		_ = c.dir.Remove(key)
 	}
 	c.miss(err)
-	if err := c.native.Compile(code); err != nil {
+	batch, err := c.native.CompileWhole(code, runtime.GOMAXPROCS(0), nil)
+	if err != nil {
 		return err
 	}
+	c.store(code, key, batch)
+	return c.native.Install(code, batch)
+}
+
+// store writes the entry of batch, code's machine code, under key.
+func (c *codeCache) store(code *store.ModuleCode, key codecache.Key, batch *jit.Module) {
 	if c.idErr != nil {
-		return nil
+		return
 	}
-	err = c.dir.Put(key, func(w io.Writer) error { return c.native.WriteCache(w, code, key) })
+	err := c.dir.Put(key, func(w io.Writer) error { return c.native.WriteCache(w, code.Module, batch, key) })
 	if err != nil {
 		c.fail(fmt.Errorf("terra: store compiled code in %s: %w", c.dir.Dir(), err))
 	}
-	return nil
 }
 
 // miss counts a miss, and err if not nil.

@@ -22,10 +22,14 @@ import (
 //	  magic "terraJIT", format version, number of functions,
 //	  GOARCH (8 bytes, zero-padded), Arch.Features,
 //	  key (32 bytes: what the caller compiled, see WriteCache),
-//	  functions the module defines, sites, code offset, code size
-//	functions, by start: index, start, end (offsets in the code), sites
+//	  functions the module defines, sites, code offset, code size,
+//	  OSR entries
+//	functions, by start: index, start, end (offsets in the code), sites,
+//	  OSR entries
 //	sites, function after function: PC (offset in the function), offset
 //	  in the module
+//	OSR entries, function after function, by loop: PC (offset in the
+//	  function), offset in the module of the loop it enters
 //	zeros up to the code offset (a multiple of 16)
 //	code
 //	CRC-32C (Castagnoli) of everything before it
@@ -37,10 +41,10 @@ const (
 	cacheMagic = "terraJIT"
 	// CacheFormat is the version of the layout; a change of the layout
 	// changes it.
-	CacheFormat = 1
+	CacheFormat = 2
 
-	cacheHeaderSize = 80
-	cacheFuncSize   = 16
+	cacheHeaderSize = 84
+	cacheFuncSize   = 20
 	cacheSiteSize   = 8
 	cacheTrailer    = 4
 )
@@ -70,6 +74,7 @@ type cacheHeader struct {
 	Sites      uint32
 	CodeOffset uint32
 	CodeSize   uint32
+	OSRs       uint32
 }
 
 func init() {
@@ -92,14 +97,14 @@ func cacheable(info *wasm.FuncInfo) bool {
 	return info.MaxSlots == info.MaxHeight && !slices.Contains(info.Locals, wasm.V128)
 }
 
-// WriteCache writes a cache entry of the machine code that Compile made of
-// code's module to w. key identifies what was compiled beyond the machine
-// (the module's bytes, the features it was parsed with, the build of
-// terra): LoadCache loads the entry only under the same key. It fails with
-// ErrUncacheable for a module whose entry LoadCache could not check.
-func (t *Tier) WriteCache(w io.Writer, code *store.ModuleCode, key [32]byte) error {
-	m := code.Module
-	mod := wholeBatch(code)
+// WriteCache writes a cache entry of batch, the machine code that
+// CompileWhole made of m (nil if it compiled nothing), to w. key identifies
+// what was compiled beyond the machine (the module's bytes, the features it
+// was parsed with, the build of terra): LoadCache loads the entry only
+// under the same key. It fails with ErrUncacheable for a module whose entry
+// LoadCache could not check.
+func (t *Tier) WriteCache(w io.Writer, m *wasm.Module, batch *Module, key [32]byte) error {
+	mod := batch
 	var funcs []compiledFunc
 	var text []byte
 	if mod != nil {
@@ -114,11 +119,12 @@ func (t *Tier) WriteCache(w io.Writer, code *store.ModuleCode, key [32]byte) err
 			return fmt.Errorf("%w: func %d left to the interpreter", ErrUncacheable, m.NumImportedFuncs+uint32(i))
 		}
 	}
-	nsites := 0
+	nsites, nosr := 0, 0
 	for _, f := range funcs {
 		nsites += len(f.sites)
+		nosr += len(f.osr)
 	}
-	tableEnd := cacheHeaderSize + cacheFuncSize*len(funcs) + cacheSiteSize*nsites
+	tableEnd := cacheHeaderSize + cacheFuncSize*len(funcs) + cacheSiteSize*(nsites+nosr)
 	codeOffset := align16(tableEnd)
 	h := cacheHeader{
 		Format:     CacheFormat,
@@ -130,6 +136,7 @@ func (t *Tier) WriteCache(w io.Writer, code *store.ModuleCode, key [32]byte) err
 		Sites:      uint32(nsites),
 		CodeOffset: uint32(codeOffset),
 		CodeSize:   uint32(len(text)),
+		OSRs:       uint32(nosr),
 	}
 	copy(h.Magic[:], cacheMagic)
 	buf := make([]byte, 0, codeOffset)
@@ -144,9 +151,16 @@ func (t *Tier) WriteCache(w io.Writer, code *store.ModuleCode, key [32]byte) err
 		buf = le.AppendUint32(buf, uint32(f.start-base))
 		buf = le.AppendUint32(buf, uint32(f.end-base))
 		buf = le.AppendUint32(buf, uint32(len(f.sites)))
+		buf = le.AppendUint32(buf, uint32(len(f.osr)))
 	}
 	for _, f := range funcs {
 		for _, s := range f.sites {
+			buf = le.AppendUint32(buf, s.PC)
+			buf = le.AppendUint32(buf, s.Offset)
+		}
+	}
+	for _, f := range funcs {
+		for _, s := range f.osr {
 			buf = le.AppendUint32(buf, s.PC)
 			buf = le.AppendUint32(buf, s.Offset)
 		}
@@ -160,21 +174,6 @@ func (t *Tier) WriteCache(w io.Writer, code *store.ModuleCode, key [32]byte) err
 		}
 	}
 	return nil
-}
-
-// wholeBatch returns the batch of code's module with the most functions,
-// the one Compile made, or nil if there is none.
-func wholeBatch(code *store.ModuleCode) *Module {
-	c := codeOf(code)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var whole *Module
-	for _, b := range c.batches {
-		if whole == nil || len(b.funcs) > len(whole.funcs) {
-			whole = b
-		}
-	}
-	return whole
 }
 
 func align16(n int) int { return (n + 15) &^ 15 }
@@ -208,8 +207,9 @@ func badEntry(format string, a ...any) error {
 // reads, under key. It checks what does not depend on the module: the
 // checksum; the header against this format, architecture and CPU and
 // against key; sizes that add up exactly; and a function table that keeps
-// every function and site within the code, even where the checksum matches
-// (functions in order and 16-byte aligned, each site within its function).
+// every function, site and OSR entry within the code, even where the
+// checksum matches (functions in order and 16-byte aligned, each site and
+// OSR entry within its function).
 // LoadCache checks the rest. Failures wrap ErrBadCacheEntry.
 func (t *Tier) ReadCache(r io.ReaderAt, size int64, key [32]byte) (_ *CacheEntry, err error) {
 	if size < cacheHeaderSize+cacheTrailer {
@@ -237,10 +237,10 @@ func (t *Tier) ReadCache(r io.ReaderAt, size int64, key [32]byte) (_ *CacheEntry
 	case h.Funcs > h.Defined:
 		return nil, badEntry("%d functions of %d", h.Funcs, h.Defined)
 	}
-	tableEnd := uint64(cacheHeaderSize) + cacheFuncSize*uint64(h.Funcs) + cacheSiteSize*uint64(h.Sites)
+	tableEnd := uint64(cacheHeaderSize) + cacheFuncSize*uint64(h.Funcs) + cacheSiteSize*(uint64(h.Sites)+uint64(h.OSRs))
 	if uint64(h.CodeOffset) != (tableEnd+15)&^15 || uint64(size) != uint64(h.CodeOffset)+uint64(h.CodeSize)+cacheTrailer {
-		return nil, badEntry("%d bytes, %d functions, %d sites and %d bytes of code at %d do not add up",
-			size, h.Funcs, h.Sites, h.CodeSize, h.CodeOffset)
+		return nil, badEntry("%d bytes, %d functions, %d sites, %d OSR entries and %d bytes of code at %d do not add up",
+			size, h.Funcs, h.Sites, h.OSRs, h.CodeSize, h.CodeOffset)
 	}
 	table := make([]byte, h.CodeOffset-cacheHeaderSize)
 	if _, err := r.ReadAt(table, cacheHeaderSize); err != nil {
@@ -278,31 +278,48 @@ func (t *Tier) ReadCache(r io.ReaderAt, size int64, key [32]byte) (_ *CacheEntry
 	return e, nil
 }
 
-// parseFuncs parses an entry's function table and sites, and checks that
-// they lie within the code; offsets stay relative to it.
+// parseFuncs parses an entry's function table, sites and OSR entries, and
+// checks that they lie within the code; offsets stay relative to it.
 func parseFuncs(h *cacheHeader, table []byte) ([]compiledFunc, error) {
 	le := binary.LittleEndian
-	sites := make([]Site, h.Sites)
+	sites := make([]Site, h.Sites+h.OSRs)
 	siteBytes := table[cacheFuncSize*int(h.Funcs):]
 	for i := range sites {
 		sites[i] = Site{PC: le.Uint32(siteBytes[8*i:]), Offset: le.Uint32(siteBytes[8*i+4:])}
 	}
+	sites, osrs := sites[:h.Sites:h.Sites], sites[h.Sites:]
 	funcs := make([]compiledFunc, h.Funcs)
 	var end uint32
-	next := 0 // the first site not yet given to a function
+	next, nextOSR := 0, 0 // the first site and OSR entry not yet given to a function
 	for k := range funcs {
 		b := table[cacheFuncSize*k:]
-		index, start, fend, n := le.Uint32(b), le.Uint32(b[4:]), le.Uint32(b[8:]), le.Uint32(b[12:])
+		index, start, fend, n, nosr := le.Uint32(b), le.Uint32(b[4:]), le.Uint32(b[8:]), le.Uint32(b[12:]), le.Uint32(b[16:])
 		switch {
 		case start < end || start%16 != 0 || fend <= start || fend > h.CodeSize:
 			return nil, badEntry("func %d: code [%#x, %#x) is not after the previous function's end %#x within %#x bytes, 16-byte aligned",
 				index, start, fend, end, h.CodeSize)
 		case uint64(n) > uint64(len(sites)-next):
 			return nil, badEntry("func %d: %d sites, %d left", index, n, len(sites)-next)
+		case uint64(nosr) > uint64(len(osrs)-nextOSR):
+			return nil, badEntry("func %d: %d OSR entries, %d left", index, nosr, len(osrs)-nextOSR)
 		}
 		end = fend
-		f := compiledFunc{start: uintptr(start), end: uintptr(fend), index: index, sites: sites[next : next+int(n) : next+int(n)]}
+		f := compiledFunc{
+			start: uintptr(start), end: uintptr(fend), index: index,
+			sites: sites[next : next+int(n) : next+int(n)],
+			osr:   osrs[nextOSR : nextOSR+int(nosr) : nextOSR+int(nosr)],
+		}
 		next += int(n)
+		nextOSR += int(nosr)
+		for j, s := range f.osr {
+			switch {
+			case s.PC >= fend-start:
+				return nil, badEntry("func %d: OSR entry %d at %#x, beyond its %#x bytes", index, j, s.PC, fend-start)
+			case j > 0 && s.Offset <= f.osr[j-1].Offset:
+				// OSREntry searches them by loop.
+				return nil, badEntry("func %d: OSR entry %d for the loop at %#x, not after the previous one's", index, j, s.Offset)
+			}
+		}
 		for j, s := range f.sites {
 			switch {
 			case s.PC >= fend-start:
@@ -315,8 +332,8 @@ func parseFuncs(h *cacheHeader, table []byte) ([]compiledFunc, error) {
 		}
 		funcs[k] = f
 	}
-	if next != len(sites) {
-		return nil, badEntry("%d sites, the functions have %d", len(sites), next)
+	if next != len(sites) || nextOSR != len(osrs) {
+		return nil, badEntry("%d sites and %d OSR entries, the functions have %d and %d", len(sites), len(osrs), next, nextOSR)
 	}
 	return funcs, nil
 }
@@ -328,7 +345,7 @@ func parseFuncs(h *cacheHeader, table []byte) ([]compiledFunc, error) {
 // Before anything runs, it checks the entry against the module: every
 // function a defined function of the module, each exactly once, exactly
 // the functions Compile would compile, each site within its function's
-// body. With ReadCache's checks, no entry, even one whose checksum
+// body, each OSR entry for a loop of its function. With ReadCache's checks, no entry, even one whose checksum
 // matches, can make a function's entry point outside its code. Failures
 // wrap ErrBadCacheEntry.
 func (t *Tier) LoadCache(code *store.ModuleCode, e *CacheEntry) error {
@@ -353,7 +370,7 @@ func (t *Tier) LoadCache(code *store.ModuleCode, e *CacheEntry) error {
 		mod.funcs[i].start += mod.lo
 		mod.funcs[i].end += mod.lo
 	}
-	return t.install(code, mod)
+	return t.Install(code, mod)
 }
 
 // checkFuncs checks an entry's functions against m.
@@ -375,6 +392,11 @@ func checkFuncs(m *wasm.Module, funcs []compiledFunc) error {
 		for j, s := range f.sites {
 			if uint64(s.Offset) < lo || uint64(s.Offset) >= hi {
 				return badEntry("func %d: site %d at module offset %#x, outside the body [%#x, %#x)", f.index, j, s.Offset, lo, hi)
+			}
+		}
+		for j, s := range f.osr {
+			if uint64(s.Offset) < lo || uint64(s.Offset) >= hi || body.Body[uint64(s.Offset)-lo] != byte(wasm.OpLoop) {
+				return badEntry("func %d: OSR entry %d for module offset %#x, not a loop of the body [%#x, %#x)", f.index, j, s.Offset, lo, hi)
 			}
 		}
 	}

@@ -20,7 +20,8 @@ import (
 
 // cacheModule imports a function and defines four: one whose division
 // traps, one that uses SIMD (the JIT leaves it to the interpreter), one
-// that loads from memory and calls the import, one with a br_table.
+// that loads from memory and calls the import after two loops (OSR
+// entries), one with a br_table.
 var cacheModule = Module(
 	Section(SecType, Vec(
 		FuncType([]byte{I32, I32}, []byte{I32}),
@@ -32,7 +33,7 @@ var cacheModule = Module(
 	Section(SecCode, Vec(
 		Body(nil, 0x20, 0, 0x20, 1, 0x6D, 0x0B),                                              // i32.div_s
 		Body(nil, Cat([]byte{0xFD, 0x0C}, make([]byte, 16), []byte{0xFD, 0x1B, 0, 0x0B})...), // v128.const, i32x4.extract_lane 0
-		Body(nil, 0x20, 0, 0x28, 2, 0, 0x10, 0, 0x0B),                                        // i32.load, call 0
+		Body(nil, 0x03, 0x40, 0x03, 0x40, 0x0B, 0x0B, 0x20, 0, 0x28, 2, 0, 0x10, 0, 0x0B),    // loop (loop), i32.load, call 0
 		Body(nil, 0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x20, 0, 0x0E, 2, 0, 1, 2, 0x0B, // br_table
 			0x41, 1, 0x0F, 0x0B, 0x41, 2, 0x0F, 0x0B, 0x41, 3, 0x0B),
 	)),
@@ -51,7 +52,9 @@ const (
 	hdrSites      = 68
 	hdrCodeOffset = 72
 	hdrCodeSize   = 76
-	hdrSize       = 80
+	hdrOSRs       = 80
+	hdrSize       = 84
+	rowSize       = 20 // index, start, end, sites, OSR entries
 )
 
 var le = binary.LittleEndian
@@ -71,11 +74,26 @@ func compileEntry(t testing.TB, tier *jit.Tier, data []byte) (*store.ModuleCode,
 	m, err := wasm.Parse(data, wasm.Features2_0)
 	require.NoError(t, err)
 	code := store.NewCode(m, tier.InterpEntry())
-	require.NoError(t, tier.Compile(code))
 	t.Cleanup(func() { _ = code.Close() })
+	batch, err := tier.CompileWhole(code, 2, nil)
+	require.NoError(t, err)
 	var buf bytes.Buffer
-	require.NoError(t, tier.WriteCache(&buf, code, cacheKey))
+	require.NoError(t, tier.WriteCache(&buf, m, batch, cacheKey))
+	require.NoError(t, tier.Install(code, batch))
 	return code, buf.Bytes()
+}
+
+// writeLoaded writes the entry of code that LoadCache loaded.
+func writeLoaded(t testing.TB, tier *jit.Tier, code *store.ModuleCode) []byte {
+	t.Helper()
+	var batch *jit.Module
+	if b := jit.Batches(code); len(b) > 0 {
+		require.Len(t, b, 1)
+		batch = b[0]
+	}
+	var buf bytes.Buffer
+	require.NoError(t, tier.WriteCache(&buf, code.Module, batch, cacheKey))
+	return buf.Bytes()
 }
 
 // load reads and loads entry for m into fresh code.
@@ -129,9 +147,7 @@ func TestCacheRoundTrip(t *testing.T) {
 				moved = moved || code.Entries[i] != orig.Entries[i]
 			}
 			require.True(t, moved, "loaded at the compiled code's address")
-			var again bytes.Buffer
-			require.NoError(t, tier.WriteCache(&again, code, cacheKey))
-			require.Equal(t, entry, again.Bytes())
+			require.Equal(t, entry, writeLoaded(t, tier, code))
 		})
 	}
 }
@@ -194,7 +210,7 @@ func TestCacheStaleEntries(t *testing.T) {
 		return reseal(b)
 	}
 	requireRejected(t, tier, m, edit(func(b []byte) { b[0] = 'T' }), "not a cache entry", "magic")
-	requireRejected(t, tier, m, edit(func(b []byte) { le.PutUint32(b[hdrFormat:], jit.CacheFormat+1) }), "format 2, not 1", "format")
+	requireRejected(t, tier, m, edit(func(b []byte) { le.PutUint32(b[hdrFormat:], jit.CacheFormat+1) }), "format 3, not 2", "format")
 	requireRejected(t, tier, m, edit(func(b []byte) { copy(b[hdrArch:], "arm64\x00\x00\x00") }), "for arm64", "arch")
 	requireRejected(t, tier, m, edit(func(b []byte) { b[hdrFeatures] ^= 1 }), "CPU features", "features")
 	requireRejected(t, tier, m, edit(func(b []byte) { b[hdrKey+31] ^= 1 }), "another module or build", "key")
@@ -225,11 +241,14 @@ func TestCacheForgedTables(t *testing.T) {
 	nfuncs := int(le.Uint32(entry[hdrFuncs:]))
 	require.Equal(t, 3, nfuncs, "funcs 1, 3 and 4 compiled")
 	codeSize := le.Uint32(entry[hdrCodeSize:])
-	row := func(k, field int) int { return hdrSize + 16*k + 4*field } // index, start, end, sites
-	site := func(j, field int) int { return hdrSize + 16*nfuncs + 8*j + 4*field }
+	nsites := int(le.Uint32(entry[hdrSites:]))
+	row := func(k, field int) int { return hdrSize + rowSize*k + 4*field } // index, start, end, sites, OSR entries
+	site := func(j, field int) int { return hdrSize + rowSize*nfuncs + 8*j + 4*field }
+	osr := func(j, field int) int { return site(nsites+j, field) }
 	u32 := func(b []byte, at int) uint32 { return le.Uint32(b[at:]) }
 	set := func(b []byte, at int, v uint32) { le.PutUint32(b[at:], v) }
 	require.NotZero(t, u32(entry, row(0, 3)), "the first function has sites")
+	require.Equal(t, []uint32{0, 2, 0}, []uint32{u32(entry, row(0, 4)), u32(entry, row(1, 4)), u32(entry, row(2, 4))}, "OSR entries")
 
 	for _, c := range []struct {
 		name, reason string
@@ -257,6 +276,22 @@ func TestCacheForgedTables(t *testing.T) {
 			require.GreaterOrEqual(t, n, uint32(2))
 			set(b, site(1, 0), u32(b, site(0, 0))-1)
 		}},
+		{"OSR entries moved between functions", "OSR entry", func(b []byte) {
+			set(b, row(0, 4), 1)
+			set(b, row(1, 4), 1)
+		}},
+		{"more OSR entries than there are", "OSR entries, ", func(b []byte) { set(b, row(1, 4), 3) }},
+		{"fewer OSR entries than there are", "the functions have", func(b []byte) { set(b, row(1, 4), 1) }},
+		{"an OSR entry beyond its function", "beyond its", func(b []byte) { set(b, osr(0, 0), u32(b, row(1, 2))-u32(b, row(1, 1))) }},
+		{"an OSR entry outside its body", "not a loop", func(b []byte) { set(b, osr(0, 1), 0) }},
+		{"an OSR entry for another instruction", "not a loop", func(b []byte) { set(b, osr(1, 1), u32(b, osr(1, 1))+2) }},
+		{"OSR entries out of order", "not after the previous", func(b []byte) {
+			first, second := u32(b, osr(0, 1)), u32(b, osr(1, 1))
+			set(b, osr(0, 1), second)
+			set(b, osr(1, 1), first)
+		}},
+		{"an OSR entry twice", "not after the previous", func(b []byte) { set(b, osr(1, 1), u32(b, osr(0, 1))) }},
+		{"OSR entries count", "do not add up", func(b []byte) { set(b, hdrOSRs, u32(b, hdrOSRs)+1) }},
 		{"fewer functions", "do not add up", func(b []byte) { set(b, hdrFuncs, uint32(nfuncs-1)) }},
 		{"more functions than defined", "5 functions of 4", func(b []byte) { set(b, hdrFuncs, 5) }},
 		{"defined count", "for a module that defines 5 functions, not 4", func(b []byte) { set(b, hdrDefined, 5) }},
@@ -269,24 +304,28 @@ func TestCacheForgedTables(t *testing.T) {
 		requireRejected(t, tier, m, reseal(b), c.reason, c.name)
 	}
 
-	// The last function left out, the entry otherwise well formed.
-	last := u32(entry, row(nfuncs-1, 3))
-	nsites := u32(entry, hdrSites) - last
-	tableEnd := hdrSize + 16*(nfuncs-1) + 8*int(nsites)
+	// The last function (which has no OSR entries) left out, the entry
+	// otherwise well formed.
+	require.Zero(t, u32(entry, row(nfuncs-1, 4)))
+	kept := nsites - int(u32(entry, row(nfuncs-1, 3)))
+	nosr := int(u32(entry, hdrOSRs))
+	tableEnd := hdrSize + rowSize*(nfuncs-1) + 8*(kept+nosr)
 	codeOffset := (tableEnd + 15) &^ 15
 	b := make([]byte, codeOffset, codeOffset+int(codeSize)+4)
 	copy(b, entry[:hdrSize])
 	set(b, hdrFuncs, uint32(nfuncs-1))
-	set(b, hdrSites, nsites)
+	set(b, hdrSites, uint32(kept))
 	set(b, hdrCodeOffset, uint32(codeOffset))
 	copy(b[hdrSize:], entry[row(0, 0):row(nfuncs-1, 0)])
-	copy(b[hdrSize+16*(nfuncs-1):], entry[site(0, 0):site(int(nsites), 0)])
+	at := hdrSize + rowSize*(nfuncs-1)
+	at += copy(b[at:], entry[site(0, 0):site(kept, 0)])
+	copy(b[at:], entry[osr(0, 0):osr(nosr, 0)])
 	b = append(b, entry[u32(entry, hdrCodeOffset):]...)
 	requireRejected(t, tier, m, reseal(b), "func 4 missing", "a function left out")
 
 	// The padding before the code is zeros: anything else is another
 	// entry.
-	pad := hdrSize + 16*nfuncs + 8*int(le.Uint32(entry[hdrSites:]))
+	pad := osr(nosr, 0)
 	if pad < int(le.Uint32(entry[hdrCodeOffset:])) {
 		b := bytes.Clone(entry)
 		b[pad] = 1
@@ -321,12 +360,14 @@ func TestCacheUncacheable(t *testing.T) {
 	m, err := wasm.Parse(data, wasm.Features2_0)
 	require.NoError(t, err)
 	code := store.NewCode(m, tier.InterpEntry())
-	require.NoError(t, tier.Compile(code))
+	batch, err := tier.CompileWhole(code, 1, nil)
+	require.NoError(t, err)
+	require.NoError(t, tier.Install(code, batch))
 	t.Cleanup(func() { _ = code.Close() })
 	require.True(t, code.Interpreted(0))
 	require.False(t, code.Interpreted(1))
 	var buf bytes.Buffer
-	require.ErrorIs(t, tier.WriteCache(&buf, code, cacheKey), jit.ErrUncacheable)
+	require.ErrorIs(t, tier.WriteCache(&buf, m, batch, cacheKey), jit.ErrUncacheable)
 }
 
 // FuzzLoadCache gives the loader entries for cacheModule, most with a
@@ -357,8 +398,29 @@ func FuzzLoadCache(f *testing.F) {
 			return
 		}
 		defer code.Close()
-		var again bytes.Buffer
-		require.NoError(t, tier.WriteCache(&again, code, cacheKey))
-		require.Equal(t, data, again.Bytes())
+		require.Equal(t, data, writeLoaded(t, tier, code))
 	})
+}
+
+// OSR entries load with the code: every loop that had one in the compiled
+// code has one at the same place in the loaded code.
+func TestCacheKeepsOSREntries(t *testing.T) {
+	tier := newTier(t)
+	orig, entry := compileEntry(t, tier, cacheModule)
+	code, err := load(tier, orig.Module, entry, cacheKey)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = code.Close() })
+	const fn = 2 // func 3, the one with loops
+	found := 0
+	for off := range uint32(len(cacheModule)) {
+		want := tier.OSREntry(orig.Entries[fn], off)
+		got := tier.OSREntry(code.Entries[fn], off)
+		if want == 0 {
+			require.Zero(t, got, "offset %#x", off)
+			continue
+		}
+		found++
+		require.Equal(t, want-orig.Entries[fn], got-code.Entries[fn], "offset %#x", off)
+	}
+	require.Equal(t, 2, found, "OSR entries of the two loops")
 }
