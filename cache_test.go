@@ -1,11 +1,15 @@
 package terra_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -21,7 +25,14 @@ import (
 // skipping where there is no JIT.
 func cachedRuntime(t *testing.T, dir string) *terra.Runtime {
 	t.Helper()
-	rt, err := terra.NewRuntime(terra.Config{Tier: terra.TierJIT, CacheDir: dir})
+	return cachedRuntimeOn(t, terra.TierJIT, dir)
+}
+
+// cachedRuntimeOn returns a runtime on tier with the compiled-code cache
+// in dir, skipping where there is no such tier.
+func cachedRuntimeOn(t *testing.T, tier terra.Tier, dir string) *terra.Runtime {
+	t.Helper()
+	rt, err := terra.NewRuntime(terra.Config{Tier: tier, CacheDir: dir})
 	if errors.Is(err, terra.ErrTierUnavailable) {
 		t.Skipf("no JIT here: %v", err)
 	}
@@ -54,7 +65,7 @@ func TestCodeCacheKernels(t *testing.T) {
 	dir := t.TempDir()
 	first := cachedRuntime(t, dir)
 	a := compile(t, first, kernels.Wasm)
-	require.Equal(t, terra.CacheStats{Misses: 1}, first.Stats().Cache)
+	require.Equal(t, terra.CacheStats{Misses: 1, Stores: 1}, first.Stats().Cache)
 	require.Len(t, entries(t, dir), 1)
 
 	second := cachedRuntime(t, dir)
@@ -117,11 +128,35 @@ func TestCodeCacheTraps(t *testing.T) {
 	require.Equal(t, []uint64{8}, res)
 }
 
-// A damaged entry, or another module's, is found, compiled again and
-// replaced: the next runtime loads the new entry.
+// The layout of an entry's header (see jit/cache.go).
+const (
+	entryFormat   = 8
+	entryFeatures = 24
+	entryKey      = 32
+)
+
+// reseal gives an entry changed on purpose a checksum that matches.
+func reseal(entry []byte) []byte {
+	n := len(entry) - 4
+	binary.LittleEndian.PutUint32(entry[n:], crc32.Checksum(entry[:n], crc32.MakeTable(crc32.Castagnoli)))
+	return entry
+}
+
+// A damaged entry, a stale one or another module's is found, never run,
+// compiled again and replaced: the next runtime loads the new entry. With
+// TierTiered the module runs tiered meanwhile and the replacement is
+// compiled in the background.
 func TestCodeCacheBadEntries(t *testing.T) {
+	for _, tier := range []terra.Tier{terra.TierJIT, terra.TierTiered} {
+		t.Run(string(tier), func(t *testing.T) { testBadEntries(t, tier) })
+	}
+}
+
+func testBadEntries(t *testing.T, tier terra.Tier) {
 	dir := t.TempDir()
-	compile(t, cachedRuntime(t, dir), trapper)
+	rt := cachedRuntimeOn(t, tier, dir)
+	compile(t, rt, trapper)
+	require.NoError(t, rt.Close()) // waits for a background store
 	names := entries(t, dir)
 	require.Len(t, names, 1)
 	entry, err := os.ReadFile(names[0])
@@ -131,17 +166,30 @@ func TestCodeCacheBadEntries(t *testing.T) {
 	otherEntry, err := os.ReadFile(entries(t, other)[0])
 	require.NoError(t, err)
 
-	flipped := append([]byte(nil), entry...)
-	flipped[len(flipped)/2] ^= 0xFF
+	edit := func(f func(b []byte)) []byte {
+		b := bytes.Clone(entry)
+		f(b)
+		return b
+	}
+	le := binary.LittleEndian
 	for name, bad := range map[string][]byte{
-		"a flipped byte":        flipped,
+		"a flipped byte":        edit(func(b []byte) { b[len(b)/2] ^= 0xFF }),
 		"truncated":             entry[:len(entry)-100],
 		"empty":                 nil,
 		"another module's code": otherEntry,
+		"another format":        reseal(edit(func(b []byte) { le.PutUint32(b[entryFormat:], jit.CacheFormat+1) })),
+		"other CPU features":    reseal(edit(func(b []byte) { b[entryFeatures] ^= 1 })),
+		"another module's hash": reseal(edit(func(b []byte) { b[entryKey] ^= 1 })),
 	} {
 		require.NoError(t, os.WriteFile(names[0], bad, 0o600))
-		rt := cachedRuntime(t, dir)
-		inst := compile(t, rt, trapper)
+		rt := cachedRuntimeOn(t, tier, dir)
+		cm, err := rt.Compile(ctx, trapper)
+		require.NoError(t, err, name)
+		if tier == terra.TierTiered {
+			require.Equal(t, 3, terra.Interpreted(cm), "%s: nothing of the entry installed", name)
+		}
+		inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+		require.NoError(t, err, name)
 		s := rt.Stats().Cache
 		require.Equal(t, 1, s.Misses, name)
 		require.Equal(t, 1, s.Errors, name)
@@ -149,10 +197,12 @@ func TestCodeCacheBadEntries(t *testing.T) {
 		res, err := inst.ExportedFunction("run").Call(ctx, 42, 6)
 		require.NoError(t, err, name)
 		require.Equal(t, []uint64{8}, res, name)
+		require.NoError(t, rt.Close(), name)
+		require.Equal(t, 1, rt.Stats().Cache.Stores, "%s: stored again", name)
 
-		rt = cachedRuntime(t, dir)
+		rt = cachedRuntimeOn(t, tier, dir)
 		compile(t, rt, trapper)
-		require.Equal(t, terra.CacheStats{Hits: 1}, rt.Stats().Cache, "%s: stored again", name)
+		require.Equal(t, terra.CacheStats{Hits: 1}, rt.Stats().Cache, "%s: loaded the new entry", name)
 	}
 }
 
@@ -198,7 +248,7 @@ func TestCodeCacheScope(t *testing.T) {
 	require.NoError(t, err)
 	defer rt.Close()
 	compile(t, rt, trapper)
-	require.Equal(t, terra.CacheStats{Misses: 1}, rt.Stats().Cache)
+	require.Equal(t, terra.CacheStats{Misses: 1, Stores: 1}, rt.Stats().Cache)
 	require.Len(t, entries(t, dir), 2)
 
 	m, err := wasm.Parse(kernels.Wasm, wasm.Features2_0)
@@ -250,4 +300,63 @@ func assertNoError(t *testing.T, err error) bool {
 		return false
 	}
 	return true
+}
+
+// With TierTiered, a miss runs tiered as usual while the whole module
+// compiles in the background; once stored, its code is installed for the
+// functions still interpreted. A hit then starts every function in
+// machine code: nothing turns hot, nothing is compiled.
+func TestCodeCacheTiered(t *testing.T) {
+	dir := t.TempDir()
+	jitCM, err := cachedRuntime(t, t.TempDir()).Compile(ctx, kernels.Wasm)
+	require.NoError(t, err)
+	left := terra.Interpreted(jitCM) // what the JIT leaves to the interpreter
+
+	first := cachedRuntimeOn(t, terra.TierTiered, dir)
+	cm, err := first.Compile(ctx, kernels.Wasm)
+	require.NoError(t, err)
+	require.Equal(t, terra.CacheStats{Misses: 1}, first.Stats().Cache)
+	run := func(rt *terra.Runtime, cm *terra.CompiledModule) {
+		t.Helper()
+		inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+		require.NoError(t, err)
+		defer inst.Close()
+		for _, k := range kernels.All {
+			res, err := inst.ExportedFunction(k.Name).Call(ctx, uint64(k.Arg))
+			require.NoError(t, err, k.Name)
+			require.Equal(t, []uint64{k.Want}, res, k.Name)
+		}
+	}
+	run(first, cm)
+	for first.Stats().Cache.Stores == 0 {
+		require.Zero(t, first.Stats().Cache.Errors)
+		time.Sleep(time.Millisecond)
+	}
+	require.Equal(t, left, terra.Interpreted(cm), "the background's code installed")
+	run(first, cm)
+	require.NoError(t, first.Close())
+	require.Equal(t, terra.CacheStats{Misses: 1, Stores: 1}, first.Stats().Cache)
+
+	second := cachedRuntimeOn(t, terra.TierTiered, dir)
+	cm, err = second.Compile(ctx, kernels.Wasm)
+	require.NoError(t, err)
+	require.Equal(t, terra.CacheStats{Hits: 1}, second.Stats().Cache)
+	require.Equal(t, left, terra.Interpreted(cm), "every function the JIT compiles starts in machine code")
+	run(second, cm)
+	s := second.Stats()
+	require.Zero(t, s.Tiering.Queued, "nothing turned hot")
+	require.Zero(t, s.JIT.Compiled)
+}
+
+// A module closed while the background compiles it for the cache still
+// gets its entry stored, and Close of the runtime waits for it.
+func TestCodeCacheTieredClosed(t *testing.T) {
+	dir := t.TempDir()
+	rt := cachedRuntimeOn(t, terra.TierTiered, dir)
+	cm, err := rt.Compile(ctx, kernels.Wasm)
+	require.NoError(t, err)
+	require.NoError(t, cm.Close())
+	require.NoError(t, rt.Close())
+	require.Equal(t, terra.CacheStats{Misses: 1, Stores: 1}, rt.Stats().Cache)
+	require.Len(t, entries(t, dir), 1)
 }

@@ -10,3 +10,14 @@ func WithForcedOSR(cfg Config) Config {
 	cfg.Tiering.forceOSR = true
 	return cfg
 }
+
+// Interpreted counts the functions of cm that run in the interpreter.
+func Interpreted(cm *CompiledModule) int {
+	n := 0
+	for i := range cm.code.Entries {
+		if cm.code.Interpreted(uint32(i)) {
+			n++
+		}
+	}
+	return n
+}

@@ -30,7 +30,11 @@ type runtimeLife struct {
 // releasing their memory reservations (back to the process's pool, for
 // other runtimes) and code. It must not race with calls into the
 // runtime's instances. Afterwards Compile, Instantiate and calls through
-// Functions fail with ErrRuntimeClosed or ErrClosed. Closing twice does
+// Functions fail with ErrRuntimeClosed or ErrClosed. It waits for the
+// compilations in the background: the hot functions' batches being
+// compiled (those queued are dropped) and, with Config.CacheDir on
+// TierTiered, the whole modules being compiled for the cache, which it
+// lets finish so that their entries are stored. Closing twice does
 // nothing.
 func (r *Runtime) Close() error {
 	if r == nil || r.store == nil {

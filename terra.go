@@ -180,9 +180,15 @@ type Config struct {
 	// ErrMemoryLimit), and memory.grow fails beyond it. Zero means no limit
 	// beyond the module's own maximum.
 	MemoryLimitPages uint32
-	// CacheDir, if not empty, is a directory where TierJIT keeps the
-	// machine code it compiles, so that a later Compile of the same module
-	// (by this process or another) loads it instead of compiling it. An
+	// CacheDir, if not empty, is a directory where TierJIT and TierTiered
+	// keep the machine code of whole modules, so that a later Compile of
+	// the same module (by this process or another) loads it instead of
+	// compiling it: with TierTiered, every function then starts in machine
+	// code. On a miss, TierJIT compiles the module and stores its code
+	// before Compile returns; TierTiered runs as usual and compiles the
+	// whole module once more in the background, giving way to hot
+	// functions, stores it, and switches the functions still interpreted
+	// to it; Runtime.Close waits for that compilation. An
 	// entry is keyed by the module's bytes, its features, the build of
 	// terra (the executable's Go build ID), the architecture and the CPU
 	// features the code uses; a corrupt, stale or mismatched entry is
@@ -280,7 +286,7 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 		store:    store.New(),
 		engine:   e,
 		native:   native,
-		cache:    newCodeCache(cfg, native),
+		cache:    newCodeCache(cfg, e, native),
 		names:    make(map[string]*Instance),
 	}
 	r.life.maxMemories = int64(cfg.MaxMemories)

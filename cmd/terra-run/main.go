@@ -347,7 +347,7 @@ func (s *stats) print(w io.Writer, tier terra.Tier, rs terra.RuntimeStats) {
 	}
 	if s.cache {
 		c := rs.Cache
-		fmt.Fprintf(w, "terra-run: cache: %d hits, %d misses, %d errors\n", c.Hits, c.Misses, c.Errors)
+		fmt.Fprintf(w, "terra-run: cache: %d hits, %d misses, %d stored, %d errors\n", c.Hits, c.Misses, c.Stores, c.Errors)
 	}
 }
 
@@ -450,6 +450,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 
 	var st stats
 	defer func() {
+		if o.cache != "" {
+			// Close waits for the cache's compilation in the background on
+			// a miss under tiered, so that its entry is stored, and
+			// counted.
+			_ = rt.Close()
+			if c := rt.Stats().Cache; c.LastError != nil {
+				fmt.Fprintf(stderr, "terra-run: warning: --cache %s: %v\n", o.cache, c.LastError)
+			}
+		}
 		if o.stats {
 			st.print(stderr, tier, rt.Stats())
 		}
@@ -463,7 +472,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if err != nil {
 		return fail("%v", err)
 	}
-	cm, err := compileModule(rt, o, data, &st, stderr)
+	cm, err := compileModule(rt, o, data, &st)
 	if err != nil {
 		return fail("%s: %s", o.module, describeCompileError(data, err))
 	}
@@ -528,17 +537,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 // compileModule compiles the module in data. With --cache it goes through
 // Runtime.Compile, the path of the compiled-code cache, which decodes and
 // validates too: --stats then times the three as one phase and reports the
-// cache, whose trouble is a warning. Otherwise it decodes, validates and
-// compiles in steps, each a phase.
-func compileModule(rt *terra.Runtime, o *options, data []byte, st *stats, stderr io.Writer) (*terra.CompiledModule, error) {
+// cache. Otherwise it decodes, validates and compiles in steps, each a
+// phase.
+func compileModule(rt *terra.Runtime, o *options, data []byte, st *stats) (*terra.CompiledModule, error) {
 	if o.cache != "" {
 		t0 := time.Now()
 		cm, err := rt.Compile(context.Background(), data)
 		st.done("compile", t0)
 		st.cache = true
-		if c := rt.Stats().Cache; c.LastError != nil {
-			fmt.Fprintf(stderr, "terra-run: warning: --cache %s: %v\n", o.cache, c.LastError)
-		}
 		return cm, err
 	}
 	t0 := time.Now()
