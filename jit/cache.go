@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 
@@ -30,23 +31,27 @@ import (
 //	  in the module
 //	OSR entries, function after function, by loop: PC (offset in the
 //	  function), offset in the module of the loop it enters
-//	zeros up to the code offset (a multiple of 16)
+//	zeros up to the code offset (a multiple of cacheCodeAlign)
 //	code
 //	CRC-32C (Castagnoli) of everything before it
 //
 // Machine code is position-independent, so that it runs wherever it is
-// loaded. A function is in an entry exactly when it uses no v128 value:
+// loaded; page-aligned in the entry, it is mapped from the file where it
+// can be rather than copied. A function is in an entry exactly when it uses no v128 value:
 // the functions the JIT would compile (see cacheable).
 const (
 	cacheMagic = "terraJIT"
 	// CacheFormat is the version of the layout; a change of the layout
 	// changes it.
-	CacheFormat = 2
+	CacheFormat = 3
 
 	cacheHeaderSize = 84
 	cacheFuncSize   = 20
 	cacheSiteSize   = 8
 	cacheTrailer    = 4
+	// cacheCodeAlign aligns the code in an entry: a page on linux/amd64
+	// and arm64 with 4 KiB pages.
+	cacheCodeAlign = 4096
 )
 
 // ErrBadCacheEntry reports a cache entry that cannot be loaded: corrupt,
@@ -125,7 +130,7 @@ func (t *Tier) WriteCache(w io.Writer, m *wasm.Module, batch *Module, key [32]by
 		nosr += len(f.osr)
 	}
 	tableEnd := cacheHeaderSize + cacheFuncSize*len(funcs) + cacheSiteSize*(nsites+nosr)
-	codeOffset := align16(tableEnd)
+	codeOffset := alignCode(tableEnd)
 	h := cacheHeader{
 		Format:     CacheFormat,
 		Funcs:      uint32(len(funcs)),
@@ -176,7 +181,7 @@ func (t *Tier) WriteCache(w io.Writer, m *wasm.Module, batch *Module, key [32]by
 	return nil
 }
 
-func align16(n int) int { return (n + 15) &^ 15 }
+func alignCode(n int) int { return (n + cacheCodeAlign - 1) &^ (cacheCodeAlign - 1) }
 
 // CacheEntry is a cache entry that ReadCache read and checked as far as it
 // can be without its module, for LoadCache to finish. Reading is the part
@@ -238,7 +243,7 @@ func (t *Tier) ReadCache(r io.ReaderAt, size int64, key [32]byte) (_ *CacheEntry
 		return nil, badEntry("%d functions of %d", h.Funcs, h.Defined)
 	}
 	tableEnd := uint64(cacheHeaderSize) + cacheFuncSize*uint64(h.Funcs) + cacheSiteSize*(uint64(h.Sites)+uint64(h.OSRs))
-	if uint64(h.CodeOffset) != (tableEnd+15)&^15 || uint64(size) != uint64(h.CodeOffset)+uint64(h.CodeSize)+cacheTrailer {
+	if uint64(h.CodeOffset) != (tableEnd+cacheCodeAlign-1)&^(cacheCodeAlign-1) || uint64(size) != uint64(h.CodeOffset)+uint64(h.CodeSize)+cacheTrailer {
 		return nil, badEntry("%d bytes, %d functions, %d sites, %d OSR entries and %d bytes of code at %d do not add up",
 			size, h.Funcs, h.Sites, h.OSRs, h.CodeSize, h.CodeOffset)
 	}
@@ -255,17 +260,14 @@ func (t *Tier) ReadCache(r io.ReaderAt, size int64, key [32]byte) (_ *CacheEntry
 	}
 	crc := crc32.Update(crc32.Update(0, castagnoli, hb[:]), castagnoli, table)
 	if h.CodeSize > 0 {
-		if e.buf, err = sandbox.NewCodeBuffer(int(h.CodeSize)); err != nil {
-			return nil, fmt.Errorf("jit: %w", err)
+		if e.buf, err = readCode(r, int64(h.CodeOffset), int(h.CodeSize)); err != nil {
+			return nil, err
 		}
 		defer func() {
 			if err != nil {
 				e.Discard()
 			}
 		}()
-		if _, err := r.ReadAt(e.buf.Bytes(), int64(h.CodeOffset)); err != nil {
-			return nil, badEntry("read the code: %v", err)
-		}
 		crc = crc32.Update(crc, castagnoli, e.buf.Bytes())
 	}
 	var tb [cacheTrailer]byte
@@ -276,6 +278,26 @@ func (t *Tier) ReadCache(r io.ReaderAt, size int64, key [32]byte) (_ *CacheEntry
 		return nil, badEntry("checksum %#08x, not %#08x", sum, crc)
 	}
 	return e, nil
+}
+
+// readCode reads n bytes of code at off of r into a code buffer: it maps
+// them where r is a file and off a multiple of the page size (a file system
+// may still forbid it), and copies them otherwise.
+func readCode(r io.ReaderAt, off int64, n int) (*sandbox.CodeBuffer, error) {
+	if f, ok := r.(*os.File); ok && off%int64(os.Getpagesize()) == 0 {
+		if b, err := sandbox.MapCode(f, off, n); err == nil {
+			return b, nil
+		}
+	}
+	b, err := sandbox.NewCodeBuffer(n)
+	if err != nil {
+		return nil, fmt.Errorf("jit: %w", err)
+	}
+	if _, err := r.ReadAt(b.Bytes(), off); err != nil {
+		_ = b.Discard()
+		return nil, badEntry("read the code: %v", err)
+	}
+	return b, nil
 }
 
 // parseFuncs parses an entry's function table, sites and OSR entries, and

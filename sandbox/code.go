@@ -56,7 +56,8 @@ func LoadCode(texts ...[]byte) (*Executable, error) {
 
 // CodeBuffer is memory, writable for now, that becomes machine code: for
 // code that a caller reads into place itself, such as code from a file,
-// which LoadCode would take through a Go buffer and one more copy.
+// which LoadCode would take through a Go buffer and one more copy. One
+// that MapCode made maps the file instead, and is read-only.
 type CodeBuffer struct {
 	mem []byte // the whole mapping
 	n   int
@@ -77,8 +78,33 @@ func NewCodeBuffer(n int) (*CodeBuffer, error) {
 	return &CodeBuffer{mem: mem, n: n}, nil
 }
 
-// Bytes returns the buffer's n bytes, to write the code into. They stay
-// writable until Load or Discard, after which the slice must not be used.
+// MapCode maps n bytes of the file f from offset off, a multiple of the
+// page size, as a CodeBuffer whose bytes are read-only and executable,
+// though registered as code only by Load: for code stored in a file, which
+// then costs neither a copy nor fresh pages, only the page cache's. The
+// mapping is private but shares the file's pages until they are written,
+// which they never are here: a change to the file (as opposed to its
+// replacement by a rename) while the code is in use changes the code, and
+// truncating it makes the code fault. Use it only for files that no one
+// else may write. It fails where the file system forbids executing files
+// (noexec).
+func MapCode(f *os.File, off int64, n int) (*CodeBuffer, error) {
+	if n <= 0 {
+		return nil, ErrEmptyCode
+	}
+	if err := installHandler(); err != nil {
+		return nil, err
+	}
+	mem, err := mapFile(f.Fd(), off, n)
+	if err != nil {
+		return nil, err
+	}
+	return &CodeBuffer{mem: mem, n: n}, nil
+}
+
+// Bytes returns the buffer's n bytes, to write the code into (or to read,
+// from MapCode). They stay writable until Load or Discard, after which the
+// slice must not be used.
 func (b *CodeBuffer) Bytes() []byte { return b.mem[:b.n] }
 
 // Load makes the buffer's bytes executable and never again writable, and

@@ -134,7 +134,19 @@ func mapWritable(n int) ([]byte, error) {
 	return mem, nil
 }
 
-// unmapCode unmaps a mapping of mapWritable.
+// mapFile maps n bytes of the file fd from off, rounded up to whole
+// pages, readable and executable, never writable, and maps in the pages
+// the page cache holds at once.
+func mapFile(fd uintptr, off int64, n int) ([]byte, error) {
+	size := roundToPage(n)
+	p, err := unix.MmapPtr(int(fd), off, nil, uintptr(size), unix.PROT_READ|unix.PROT_EXEC, unix.MAP_PRIVATE|unix.MAP_POPULATE)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: map %d bytes of code at %d of a file: %w", n, off, err)
+	}
+	return unsafe.Slice((*byte)(p), size), nil
+}
+
+// unmapCode unmaps a mapping of mapWritable or mapFile.
 func unmapCode(mem []byte) error {
 	return unix.MunmapPtr(unsafe.Pointer(unsafe.SliceData(mem)), uintptr(len(mem)))
 }

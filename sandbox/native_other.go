@@ -27,6 +27,8 @@ func installHandler() error { return errUnsupported }
 
 func mapWritable(int) ([]byte, error) { return nil, errUnsupported }
 
+func mapFile(uintptr, int64, int) ([]byte, error) { return nil, errUnsupported }
+
 func seal([]byte, int) error { return errUnsupported }
 
 func mapStack(int) ([]byte, error) { return nil, errUnsupported }

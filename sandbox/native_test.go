@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -328,4 +330,37 @@ func TestPoolMemoryIsAGuardRegion(t *testing.T) {
 	p.Put(m)
 	p.Close()
 	require.False(t, guarded(base), "released with the reservation")
+}
+
+// MapCode maps code from a file at a page offset: it runs once loaded,
+// is never writable, and unmaps on Close; an offset off a page fails.
+func TestMapCode(t *testing.T) {
+	text := genReturn(newGen(t))
+	page := os.Getpagesize()
+	path := filepath.Join(t.TempDir(), "code")
+	require.NoError(t, os.WriteFile(path, append(make([]byte, page), text...), 0o600))
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+
+	_, err = MapCode(f, int64(page), 0)
+	require.ErrorIs(t, err, ErrEmptyCode)
+	_, err = MapCode(f, 1, len(text))
+	require.Error(t, err, "offset off a page")
+
+	b, err := MapCode(f, int64(page), len(text))
+	require.NoError(t, err)
+	require.Equal(t, text, b.Bytes())
+	code, err := b.Load()
+	require.NoError(t, err)
+	require.Equal(t, "r-xp", mappingPerms(t, code.Addr()))
+	trap, err := runOnce(code, code.Addr(), &Context{}, stack(t))
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, trap)
+	require.NoError(t, code.Close())
+	require.Equal(t, "", mappingPerms(t, code.Addr()))
+
+	d, err := MapCode(f, int64(page), len(text))
+	require.NoError(t, err)
+	require.NoError(t, d.Discard())
 }
