@@ -29,10 +29,18 @@ func cachedRuntime(t *testing.T, dir string) *terra.Runtime {
 }
 
 // cachedRuntimeOn returns a runtime on tier with the compiled-code cache
-// in dir, skipping where there is no such tier.
+// in dir, skipping where there is no such tier. On TierTiered, Compile
+// waits for a cache entry, so that a hit is one when Compile returns.
 func cachedRuntimeOn(t *testing.T, tier terra.Tier, dir string) *terra.Runtime {
 	t.Helper()
-	rt, err := terra.NewRuntime(terra.Config{Tier: tier, CacheDir: dir})
+	return cachedRuntimeOf(t, terra.WithCacheWaits(terra.Config{Tier: tier, CacheDir: dir}))
+}
+
+// cachedRuntimeOf returns a runtime of cfg, skipping where its tier is
+// missing.
+func cachedRuntimeOf(t *testing.T, cfg terra.Config) *terra.Runtime {
+	t.Helper()
+	rt, err := terra.NewRuntime(cfg)
 	if errors.Is(err, terra.ErrTierUnavailable) {
 		t.Skipf("no JIT here: %v", err)
 	}
@@ -359,4 +367,53 @@ func TestCodeCacheTieredClosed(t *testing.T) {
 	require.NoError(t, rt.Close())
 	require.Equal(t, terra.CacheStats{Misses: 1, Stores: 1}, rt.Stats().Cache)
 	require.Len(t, entries(t, dir), 1)
+}
+
+// An entry that is not read by the time the module is parsed loads in the
+// background: the module starts in the interpreter, nothing is queued
+// for compilation meanwhile, and then every function the JIT compiles
+// switches to the entry's code. A bad one is a miss, compiled and stored.
+func TestCodeCacheTieredLoadsLater(t *testing.T) {
+	dir := t.TempDir()
+	jitCM, err := cachedRuntime(t, dir).Compile(ctx, kernels.Wasm) // stores the entry
+	require.NoError(t, err)
+	left := terra.Interpreted(jitCM)
+	later := terra.WithCacheLoadsLater(terra.Config{Tier: terra.TierTiered, CacheDir: dir})
+
+	rt := cachedRuntimeOf(t, later)
+	cm, err := rt.Compile(ctx, kernels.Wasm)
+	require.NoError(t, err)
+	for rt.Stats().Cache.Hits == 0 {
+		require.Zero(t, rt.Stats().Cache.Misses)
+		time.Sleep(time.Millisecond)
+	}
+	require.Equal(t, left, terra.Interpreted(cm))
+	inst, err := rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+	require.NoError(t, err)
+	for _, k := range kernels.All {
+		res, err := inst.ExportedFunction(k.Name).Call(ctx, uint64(k.Arg))
+		require.NoError(t, err, k.Name)
+		require.Equal(t, []uint64{k.Want}, res, k.Name)
+	}
+	require.Zero(t, rt.Stats().Tiering.Queued)
+	require.Zero(t, rt.Stats().JIT.Compiled)
+
+	names := entries(t, dir)
+	require.Len(t, names, 1)
+	require.NoError(t, os.WriteFile(names[0], []byte("not an entry"), 0o600))
+	rt = cachedRuntimeOf(t, later)
+	cm, err = rt.Compile(ctx, kernels.Wasm)
+	require.NoError(t, err)
+	inst, err = rt.Instantiate(ctx, cm, terra.InstanceConfig{})
+	require.NoError(t, err)
+	for _, k := range kernels.All {
+		res, err := inst.ExportedFunction(k.Name).Call(ctx, uint64(k.Arg))
+		require.NoError(t, err, k.Name)
+		require.Equal(t, []uint64{k.Want}, res, k.Name)
+	}
+	require.NoError(t, rt.Close())
+	s := rt.Stats()
+	require.Equal(t, 1, s.Cache.Misses)
+	require.Equal(t, 1, s.Cache.Stores, "compiled and stored again")
+	require.ErrorIs(t, s.Cache.LastError, jit.ErrBadCacheEntry)
 }

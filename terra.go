@@ -184,7 +184,9 @@ type Config struct {
 	// keep the machine code of whole modules, so that a later Compile of
 	// the same module (by this process or another) loads it instead of
 	// compiling it: with TierTiered, every function then starts in machine
-	// code. On a miss, TierJIT compiles the module and stores its code
+	// code, or, if the entry is not read by the time the module is parsed,
+	// starts in the interpreter and switches when it is, so that a hit
+	// never starts later than the interpreter would. On a miss, TierJIT compiles the module and stores its code
 	// before Compile returns; TierTiered runs as usual and compiles the
 	// whole module once more in the background, giving way to hot
 	// functions, stores it, and switches the functions still interpreted
@@ -202,6 +204,8 @@ type Config struct {
 	// CacheMaxBytes bounds the size of CacheDir's entries: beyond it, the
 	// entries used longest ago are removed. Zero means 512 MiB.
 	CacheMaxBytes int64
+	// cacheLoad is for tests (see cacheLoadWait and export_test.go).
+	cacheLoad cacheLoad
 	// MaxMemories bounds the memory reservations that the runtime's
 	// instances hold at once, out of the process's budget that every
 	// runtime shares (see SetReservationLimit), so that a runtime that
