@@ -38,14 +38,13 @@ type CacheStats struct {
 // cacheLoad says when TierTiered loads an entry (see codeCache.when).
 type cacheLoad int
 
-// For tests (see export_test.go), cacheLoadWait makes Compile wait for an
-// entry, so that a hit has every function in machine code when Compile
-// returns however busy the machine, and cacheLoadLater makes it load
-// entries in the background even when they are read in time.
+// By default TierTiered loads entries in the background (see loadLater);
+// for tests (see export_test.go), cacheLoadWait makes its Compile wait for
+// the entry, as TierJIT's does, so that a hit has every function in
+// machine code when Compile returns.
 const (
-	cacheLoadDefault cacheLoad = iota
+	cacheLoadLater cacheLoad = iota
 	cacheLoadWait
-	cacheLoadLater
 )
 
 // codeCache is a runtime's compiled-code cache: the JIT's code for whole
@@ -57,9 +56,7 @@ type codeCache struct {
 	// background, with TierTiered; nil with TierJIT, which compiles it at
 	// once.
 	tiered *engine.Engine
-	// when says when TierTiered loads an entry: by default, in Compile if
-	// it was read by the time the module is parsed, otherwise in the
-	// background.
+	// when says when TierTiered loads an entry.
 	when cacheLoad
 	// identity hashes what decides a module's code besides the module:
 	// the build of terra, the entry format, the architecture and its CPU
@@ -107,38 +104,58 @@ func (c *codeCache) key(data []byte, features wasm.Features) codecache.Key {
 	return k
 }
 
-// prefetch is the cache's work for one Compile that can start before the
-// module is parsed: hashing the module's bytes into its key, reading and
-// checksumming the entry. It runs on another goroutine meanwhile, so that
-// a hit costs little more than the parse.
+// prefetch is the cache's work for one Compile that does not need the
+// parsed module: hashing the module's bytes into its key, reading and
+// checksumming the entry. TierJIT starts it on another goroutine before
+// the parse, so that a hit costs little more than the parse. TierTiered
+// does it after the parse, in the background (see loadLater), so that it
+// takes no processor from the parse either.
 type prefetch struct {
-	c    *codeCache
-	done chan struct{}
-	// Set before done closes:
+	c        *codeCache
+	data     []byte
+	features wasm.Features
+	once     sync.Once
+	started  bool // the work runs on its own goroutine
+	// later is set once a job in the background took over the entry.
+	later bool
+	// Set by work:
 	key   codecache.Key
 	entry *jit.CacheEntry // nil after a failed read or once taken
 	err   error           // of the read
-	// later is set once a job in the background took over the entry.
-	later bool
 }
 
-// prefetch starts the cache's work for the module in data, parsed with
-// features; nil without a cache.
+// prefetch returns the cache's work for the module in data, parsed with
+// features, started unless TierTiered does it in the background; nil
+// without a cache.
 func (c *codeCache) prefetch(data []byte, features wasm.Features) *prefetch {
 	if c == nil {
 		return nil
 	}
-	p := &prefetch{c: c, done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		if c.idErr != nil {
-			p.err = c.idErr
-			return
-		}
-		p.key = c.key(data, features)
-		p.entry, p.err = c.read(p.key)
-	}()
+	p := &prefetch{c: c, data: data, features: features}
+	if c.tiered == nil || c.when == cacheLoadWait {
+		p.started = true
+		go p.once.Do(p.work)
+	}
 	return p
+}
+
+func (p *prefetch) work() {
+	c := p.c
+	if c.idErr != nil {
+		p.err = c.idErr
+		return
+	}
+	p.key = c.key(p.data, p.features)
+	p.entry, p.err = c.read(p.key)
+}
+
+// wait waits for the work, doing it if it was not started, and takes its
+// entry.
+func (p *prefetch) wait() *jit.CacheEntry {
+	p.once.Do(p.work)
+	e := p.entry
+	p.entry = nil
+	return e
 }
 
 // read reads the entry for key.
@@ -151,14 +168,13 @@ func (c *codeCache) read(key codecache.Key) (*jit.CacheEntry, error) {
 	return c.native.ReadCache(f, size, key)
 }
 
-// release waits for p and discards an entry not loaded, as when the module
-// does not parse.
+// release waits for work started and discards an entry not loaded, as
+// when the module does not parse.
 func (p *prefetch) release() {
-	if p == nil || p.later {
+	if p == nil || p.later || !p.started {
 		return
 	}
-	<-p.done
-	p.entry.Discard()
+	p.wait().Discard()
 }
 
 // nativeCompile returns the engine's hook that gives the module's code
@@ -170,20 +186,10 @@ func (p *prefetch) nativeCompile() func(*store.ModuleCode) error {
 	return func(code *store.ModuleCode) error {
 		c := p.c
 		if c.tiered != nil && c.when != cacheLoadWait {
-			select {
-			case <-p.done:
-				if c.when == cacheLoadLater {
-					c.loadLater(code, p)
-					return nil
-				}
-			default:
-				c.loadLater(code, p)
-				return nil
-			}
+			c.loadLater(code, p)
+			return nil
 		}
-		<-p.done
-		entry := p.entry
-		p.entry = nil
+		entry := p.wait()
 		if c.load(code, p.key, entry, p.err) {
 			return nil
 		}
@@ -195,21 +201,19 @@ func (p *prefetch) nativeCompile() func(*store.ModuleCode) error {
 	}
 }
 
-// loadLater is TierTiered's Compile when p has not read its entry by the
-// time the module is parsed (a loaded machine, a slow disk): the module
-// starts in the interpreter at once, as without a cache, and a job in the
-// background loads the entry when it is read, switching every function it
-// compiled at once; on-stack replacement moves loops that are running. In
-// the meantime no function is queued for compilation. An entry that does
-// not load is a miss: tiering resumes, and the job compiles the module.
+// loadLater is TierTiered's Compile with a cache: the module starts in the
+// interpreter at once, as without a cache, and a job in the background
+// looks for the module's entry, loads it, and switches every function it
+// compiled; on-stack replacement moves loops that are running. In the
+// meantime no function is queued for compilation. A missing entry, or one
+// that does not load, is a miss: tiering resumes, and the job compiles and
+// stores the module.
 func (c *codeCache) loadLater(code *store.ModuleCode, p *prefetch) {
 	for i := range code.Counters {
 		code.Counters[i].Hot.Store(true) // nothing queued while the entry loads
 	}
 	p.later = c.tiered.Background(func(pause func()) {
-		<-p.done
-		entry := p.entry
-		p.entry = nil
+		entry := p.wait()
 		hit := c.load(code, p.key, entry, p.err)
 		for i := range code.Counters {
 			if code.Interpreted(uint32(i)) {

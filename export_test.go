@@ -19,14 +19,6 @@ func WithCacheWaits(cfg Config) Config {
 	return cfg
 }
 
-// WithCacheLoadsLater returns cfg whose TierTiered Compile loads the
-// compiled-code cache's entries in the background, as it does when an
-// entry is not read by the time the module is parsed.
-func WithCacheLoadsLater(cfg Config) Config {
-	cfg.cacheLoad = cacheLoadLater
-	return cfg
-}
-
 // Interpreted counts the functions of cm that run in the interpreter.
 func Interpreted(cm *CompiledModule) int {
 	n := 0

@@ -183,15 +183,21 @@ type Config struct {
 	// CacheDir, if not empty, is a directory where TierJIT and TierTiered
 	// keep the machine code of whole modules, so that a later Compile of
 	// the same module (by this process or another) loads it instead of
-	// compiling it: with TierTiered, every function then starts in machine
-	// code, or, if the entry is not read by the time the module is parsed,
-	// starts in the interpreter and switches when it is, so that a hit
-	// never starts later than the interpreter would. On a miss, TierJIT compiles the module and stores its code
-	// before Compile returns; TierTiered runs as usual and compiles the
-	// whole module once more in the background, giving way to hot
-	// functions, stores it, and switches the functions still interpreted
-	// to it; Runtime.Close waits for that compilation. An
-	// entry is keyed by the module's bytes, its features, the build of
+	// compiling it.
+	//
+	// TierJIT reads the entry while the module parses and loads it before
+	// Compile returns; on a miss it compiles the module and stores its
+	// code before Compile returns. TierTiered's Compile returns once the
+	// module is parsed, as without a cache, so that a hit starts as soon as
+	// the interpreter would: the module starts in the interpreter, and a
+	// job in the background reads the entry, loads it and switches every
+	// function it has (running loops move by on-stack replacement), a few
+	// milliseconds later for a module of megabytes. On a miss, that job
+	// compiles the whole module once more while tiering runs as usual,
+	// giving way to hot functions, stores it, and switches the functions
+	// still interpreted to it. Runtime.Close waits for these jobs.
+	//
+	// An entry is keyed by the module's bytes, its features, the build of
 	// terra (the executable's Go build ID), the architecture and the CPU
 	// features the code uses; a corrupt, stale or mismatched entry is
 	// detected before anything runs and compiled again. The directory is
