@@ -107,6 +107,17 @@ func load(tier *jit.Tier, m *wasm.Module, entry []byte, key [32]byte) (*store.Mo
 	return code, tier.LoadCache(code, e)
 }
 
+// compileAndLoad compiles data, writes its entry and loads it into fresh
+// code.
+func compileAndLoad(t *testing.T, tier *jit.Tier, data []byte) (orig, code *store.ModuleCode, entry []byte) {
+	t.Helper()
+	orig, entry = compileEntry(t, tier, data)
+	code, err := load(tier, orig.Module, entry, cacheKey)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = code.Close() })
+	return orig, code, entry
+}
+
 // reseal recomputes the checksum of an entry changed on purpose.
 func reseal(entry []byte) []byte {
 	n := len(entry) - 4
@@ -137,10 +148,7 @@ func TestCacheRoundTrip(t *testing.T) {
 	}
 	for name, data := range modules {
 		t.Run(name, func(t *testing.T) {
-			orig, entry := compileEntry(t, tier, data)
-			code, err := load(tier, orig.Module, entry, cacheKey)
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = code.Close() })
+			orig, code, entry := compileAndLoad(t, tier, data)
 			require.NotNil(t, code.Tiers[store.TierNative])
 			moved := false
 			for i := range code.Entries {
@@ -156,10 +164,7 @@ func TestCacheRoundTrip(t *testing.T) {
 // The SIMD function stays interpreted, after a load too.
 func TestCacheKeepsSIMDInterpreted(t *testing.T) {
 	tier := newTier(t)
-	orig, entry := compileEntry(t, tier, cacheModule)
-	code, err := load(tier, orig.Module, entry, cacheKey)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = code.Close() })
+	_, code, _ := compileAndLoad(t, tier, cacheModule)
 	require.Equal(t, []bool{false, true, false, false},
 		[]bool{code.Interpreted(0), code.Interpreted(1), code.Interpreted(2), code.Interpreted(3)})
 }
@@ -407,10 +412,7 @@ func FuzzLoadCache(f *testing.F) {
 // code has one at the same place in the loaded code.
 func TestCacheKeepsOSREntries(t *testing.T) {
 	tier := newTier(t)
-	orig, entry := compileEntry(t, tier, cacheModule)
-	code, err := load(tier, orig.Module, entry, cacheKey)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = code.Close() })
+	orig, code, _ := compileAndLoad(t, tier, cacheModule)
 	const fn = 2 // func 3, the one with loops
 	found := 0
 	for off := range uint32(len(cacheModule)) {
