@@ -578,7 +578,7 @@ func flagsAfterModule(args []string) string {
 }
 
 // flagNames are terra-run's flags.
-var flagNames = []string{"dir", "env", "inherit-env", "invoke", "max-memory", "timeout", "tier", "cache", "stats", "profile"}
+var flagNames = []string{"dir", "env", "inherit-env", "invoke", "max-memory", "timeout", "tier", "tiering", "cache", "stats", "profile"}
 
 // interpSampleInterval is the --profile sampling period: 1ms, ten times
 // Go's, since guest programs under an interpreter are short and slow.
