@@ -488,7 +488,9 @@ func TestCacheStats(t *testing.T) {
 	require.Equal(t, 0, second.code, "stderr: %s", second.stderr)
 	assert.Equal(t, first.stdout, second.stdout)
 	assert.Contains(t, second.stderr, "\nterra-run: cache: 1 hits, 0 misses, 0 stored, 0 errors\n")
-	assert.Contains(t, second.stderr, "; tier-ups 0, OSR 0\n", "every function started in machine code")
+	// Nothing tiers up: the functions switch to the entry's code, loaded
+	// in the background, perhaps a running loop among them by OSR.
+	assert.Regexp(t, `; tier-ups 0, OSR [01]\n`, second.stderr)
 
 	// --tier jit shares the entries.
 	jit := runCLI(t, "abc", "--tier", "jit", "--cache", dir, "--stats", sha)
