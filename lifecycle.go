@@ -30,7 +30,11 @@ type runtimeLife struct {
 // releasing their memory reservations (back to the process's pool, for
 // other runtimes) and code. It must not race with calls into the
 // runtime's instances. Afterwards Compile, Instantiate and calls through
-// Functions fail with ErrRuntimeClosed or ErrClosed. Closing twice does
+// Functions fail with ErrRuntimeClosed or ErrClosed. It waits for the
+// compilations in the background: the hot functions' batches being
+// compiled (those queued are dropped) and, with Config.CacheDir on
+// TierTiered, the whole modules being compiled for the cache, which it
+// lets finish so that their entries are stored. Closing twice does
 // nothing.
 func (r *Runtime) Close() error {
 	if r == nil || r.store == nil {
@@ -229,6 +233,8 @@ type RuntimeStats struct {
 	JIT JITStats
 	// Tiering says what TierTiered did; zero for other tiers.
 	Tiering TieringStats
+	// Cache counts what the compiled-code cache did; zero without one.
+	Cache CacheStats
 }
 
 // TieringStats says what TierTiered did.
@@ -303,6 +309,7 @@ func (r *Runtime) Stats() RuntimeStats {
 			Hot: u.Hot, Wait: u.Wait, Compile: u.Compile, Err: u.Err,
 		})
 	}
+	s.Cache = r.cache.Stats()
 	return s
 }
 

@@ -180,6 +180,38 @@ type Config struct {
 	// ErrMemoryLimit), and memory.grow fails beyond it. Zero means no limit
 	// beyond the module's own maximum.
 	MemoryLimitPages uint32
+	// CacheDir, if not empty, is a directory where TierJIT and TierTiered
+	// keep the machine code of whole modules, so that a later Compile of
+	// the same module (by this process or another) loads it instead of
+	// compiling it.
+	//
+	// TierJIT reads the entry while the module parses and loads it before
+	// Compile returns; on a miss it compiles the module and stores its
+	// code before Compile returns. TierTiered's Compile returns once the
+	// module is parsed, as without a cache, so that a hit starts as soon as
+	// the interpreter would: the module starts in the interpreter, and a
+	// job in the background reads the entry, loads it and switches every
+	// function it has (running loops move by on-stack replacement), a few
+	// milliseconds later for a module of megabytes. On a miss, that job
+	// compiles the whole module once more while tiering runs as usual,
+	// giving way to hot functions, stores it, and switches the functions
+	// still interpreted to it. Runtime.Close waits for these jobs.
+	//
+	// An entry is keyed by the module's bytes, its features, the build of
+	// terra (the executable's Go build ID), the architecture and the CPU
+	// features the code uses; a corrupt, stale or mismatched entry is
+	// detected before anything runs and compiled again. The directory is
+	// created (mode 0700) if missing, and must not be writable by others:
+	// whoever can write it chooses the machine code this process runs. A
+	// cache that cannot be used costs compilations, never a failed
+	// Compile: see RuntimeStats.Cache. Only Compile, which sees the
+	// module's bytes, uses it; CompileModule does not.
+	CacheDir string
+	// CacheMaxBytes bounds the size of CacheDir's entries: beyond it, the
+	// entries used longest ago are removed. Zero means 512 MiB.
+	CacheMaxBytes int64
+	// cacheLoad is for tests (see cacheLoadWait and export_test.go).
+	cacheLoad cacheLoad
 	// MaxMemories bounds the memory reservations that the runtime's
 	// instances hold at once, out of the process's budget that every
 	// runtime shares (see SetReservationLimit), so that a runtime that
@@ -209,6 +241,8 @@ type Runtime struct {
 	engine   *engine.Engine
 	// native is the JIT tier, nil when the runtime has none.
 	native *jit.Tier
+	// cache is the compiled-code cache, nil without one.
+	cache *codeCache
 	// hostMemory allocates host modules' memories; nil where memories are
 	// Go slices.
 	hostMemory store.MemoryAllocator
@@ -245,6 +279,9 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 	if cfg.Tiering.Threshold < 0 || cfg.Tiering.Workers < 0 {
 		return nil, fmt.Errorf("terra: negative Tiering.Threshold %d or Tiering.Workers %d", cfg.Tiering.Threshold, cfg.Tiering.Workers)
 	}
+	if cfg.CacheMaxBytes < 0 {
+		return nil, fmt.Errorf("terra: negative CacheMaxBytes %d", cfg.CacheMaxBytes)
+	}
 	e, native, err := newEngine(cfg)
 	if err != nil {
 		return nil, err
@@ -259,6 +296,7 @@ func NewRuntime(cfg Config) (*Runtime, error) {
 		store:    store.New(),
 		engine:   e,
 		native:   native,
+		cache:    newCodeCache(cfg, e, native),
 		names:    make(map[string]*Instance),
 	}
 	r.life.maxMemories = int64(cfg.MaxMemories)
@@ -312,11 +350,14 @@ func (r *Runtime) Compile(ctx context.Context, wasmBytes []byte) (*CompiledModul
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
-	m, err := wasm.Parse(bytes.Clone(wasmBytes), r.features)
+	data := bytes.Clone(wasmBytes)
+	pre := r.cache.prefetch(data, r.features)
+	defer pre.release()
+	m, err := wasm.Parse(data, r.features)
 	if err != nil {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}
-	return r.newCompiled(m)
+	return r.newCompiled(m, pre.nativeCompile())
 }
 
 // CompileModule prepares a module that the caller has decoded and
@@ -334,11 +375,13 @@ func (r *Runtime) CompileModule(m *wasm.Module) (*CompiledModule, error) {
 	if len(m.FuncInfo) != len(m.Code) {
 		return nil, errors.New("terra: compile: module not validated; use wasm.Parse")
 	}
-	return r.newCompiled(m)
+	return r.newCompiled(m, nil)
 }
 
-func (r *Runtime) newCompiled(m *wasm.Module) (*CompiledModule, error) {
-	code, err := r.engine.Compile(m)
+// newCompiled prepares m's code, with native in place of the native tier's
+// Compile if not nil (see engine.CompileWith).
+func (r *Runtime) newCompiled(m *wasm.Module, native func(*store.ModuleCode) error) (*CompiledModule, error) {
+	code, err := r.engine.CompileWith(m, native)
 	if err != nil {
 		return nil, fmt.Errorf("terra: compile: %w", err)
 	}

@@ -14,4 +14,8 @@ type Arch interface {
 	// frame whose instance-context slot is where a compiled function
 	// keeps its own.
 	Stubs() (code []byte, entry, callOut, callOutEnd int, err error)
+	// Features returns the CPU features that the code of its backends
+	// depends on, one bit each: code compiled where the word has one value
+	// runs only where it has the same (a compiled-code cache keys on it).
+	Features() uint64
 }

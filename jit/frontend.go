@@ -188,6 +188,7 @@ func (c *Compiler) Compile(m *wasm.Module, i int) (Output, error) {
 	c.M, c.err = m, nil
 	c.R = wasm.CodeReader{Body: body.Body}
 	c.base = uint32(body.Offset)
+	c.opPos = 0 // the prologue's sites (stack check, poll) are the body's start
 	c.stack = c.stack[:0]
 	c.ctls = c.ctls[:0]
 	c.loops = c.loops[:0]

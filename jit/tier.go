@@ -179,11 +179,50 @@ func codeOf(code *store.ModuleCode) *Code {
 // one goroutine per processor, and switches their entries to the machine
 // code.
 func (t *Tier) Compile(code *store.ModuleCode) error {
+	batch, err := t.CompileWhole(code, runtime.GOMAXPROCS(0), nil)
+	if err != nil {
+		return err
+	}
+	return t.Install(code, batch)
+}
+
+// CompileWhole compiles every function of code's module that the tier
+// compiles into one batch, on at most workers goroutines, and returns it
+// loaded but not in use (see Install and WriteCache); nil if no function
+// compiled. Each goroutine calls pause, if not nil, before each function,
+// so that a caller can hold back a compilation in the background.
+func (t *Tier) CompileWhole(code *store.ModuleCode, workers int, pause func()) (*Module, error) {
 	all := make([]int, len(code.Module.Code))
 	for i := range all {
 		all[i] = i
 	}
-	return t.compile(code, all, runtime.GOMAXPROCS(0))
+	return t.compile(code.Module, all, workers, pause)
+}
+
+// Install switches the entries of batch's functions that still run in the
+// interpreter to it, and keeps it as part of code's machine code until
+// code is closed; if code was closed already, it releases batch. A nil
+// batch is nothing to install.
+func (t *Tier) Install(code *store.ModuleCode, batch *Module) error {
+	if batch == nil {
+		return nil
+	}
+	c := codeOf(code)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return batch.code.Close()
+	}
+	t.register(batch)
+	c.batches = append(c.batches, batch)
+	for _, f := range batch.funcs {
+		entry := &code.Entries[f.index-code.Module.NumImportedFuncs]
+		// Under c.mu, no other batch of the module switches it meanwhile.
+		if atomic.LoadUintptr(entry) == code.InterpEntry {
+			atomic.StoreUintptr(entry, f.start)
+		}
+	}
+	return nil
 }
 
 // CompileFunctions compiles the module's defined functions indexes (in the
@@ -201,14 +240,17 @@ func (t *Tier) CompileFunctions(code *store.ModuleCode, indexes []int) error {
 	if len(todo) == 0 {
 		return nil
 	}
-	return t.compile(code, todo, 1)
+	batch, err := t.compile(code.Module, todo, 1, nil)
+	if err != nil {
+		return err
+	}
+	return t.Install(code, batch)
 }
 
-// compile compiles the defined functions indexes on at most workers
-// goroutines into one batch, loads it and switches the functions' entries.
-func (t *Tier) compile(code *store.ModuleCode, indexes []int, workers int) error {
+// compile compiles the defined functions indexes of m on at most workers
+// goroutines into one batch and loads it; nil if no function compiled.
+func (t *Tier) compile(m *wasm.Module, indexes []int, workers int, pause func()) (*Module, error) {
 	start := time.Now()
-	m := code.Module
 	workers = min(workers, max(1, len(indexes)/16))
 	parts := make([]part, workers)
 	var next atomic.Int64
@@ -228,7 +270,7 @@ func (t *Tier) compile(code *store.ModuleCode, indexes []int, workers int) error
 		}
 	}()
 	for w := range parts {
-		wg.Go(func() { parts[w].compile(t.arch.NewBackend(), m, indexes, &next) })
+		wg.Go(func() { parts[w].compile(t.arch.NewBackend(), m, indexes, &next, pause) })
 	}
 	wg.Wait()
 	var stats Stats
@@ -237,7 +279,7 @@ func (t *Tier) compile(code *store.ModuleCode, indexes []int, workers int) error
 	for i := range parts {
 		p := &parts[i]
 		if p.err != nil {
-			return p.err
+			return nil, p.err
 		}
 		stats.Compiled += len(p.funcs)
 		stats.Interpreted += p.interpreted
@@ -246,13 +288,14 @@ func (t *Tier) compile(code *store.ModuleCode, indexes []int, workers int) error
 		size += len(p.text) // a multiple of 16
 		texts[i] = p.text
 	}
+	stats.CodeBytes = size
 	if size == 0 {
 		t.record(stats, start)
-		return nil
+		return nil, nil
 	}
 	loaded, err := sandbox.LoadCode(texts...)
 	if err != nil {
-		return fmt.Errorf("jit: %w", err)
+		return nil, fmt.Errorf("jit: %w", err)
 	}
 	mod := &Module{tier: t, module: m, code: loaded, lo: loaded.Addr(), hi: loaded.Addr() + uintptr(size)}
 	for i := range parts {
@@ -263,30 +306,17 @@ func (t *Tier) compile(code *store.ModuleCode, indexes []int, workers int) error
 		}
 	}
 	slices.SortFunc(mod.funcs, func(a, b compiledFunc) int { return cmpAddr(a.start, b.start) })
-	stats.CodeBytes = size
-	if err := t.install(code, mod); err != nil {
-		return err
-	}
 	t.record(stats, start)
-	return nil
+	return mod, nil
 }
 
-// install adds a loaded batch to its module's code and switches the
-// entries of its functions to it, unless the module's code was closed
-// meanwhile, in which case it releases the batch.
-func (t *Tier) install(code *store.ModuleCode, mod *Module) error {
-	c := codeOf(code)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return mod.code.Close()
+// Discard releases a batch that CompileWhole returned and that is not to
+// be installed.
+func (m *Module) Discard() error {
+	if m == nil {
+		return nil
 	}
-	t.register(mod)
-	c.batches = append(c.batches, mod)
-	for _, f := range mod.funcs {
-		atomic.StoreUintptr(&code.Entries[f.index-code.Module.NumImportedFuncs], f.start)
-	}
-	return nil
+	return m.code.Close()
 }
 
 // part is what one compiling goroutine made: its functions' code, one after
@@ -303,9 +333,12 @@ type part struct {
 
 // compile compiles the functions of indexes that it takes, by position,
 // from next until none is left.
-func (p *part) compile(b Backend, m *wasm.Module, indexes []int, next *atomic.Int64) {
+func (p *part) compile(b Backend, m *wasm.Module, indexes []int, next *atomic.Int64, pause func()) {
 	c := NewCompiler(b)
 	for {
+		if pause != nil {
+			pause()
+		}
 		k := int(next.Add(1) - 1)
 		if k >= len(indexes) || p.err != nil {
 			return

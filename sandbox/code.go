@@ -43,21 +43,102 @@ func LoadCode(texts ...[]byte) (*Executable, error) {
 	for _, t := range texts {
 		n += len(t)
 	}
-	if n == 0 {
+	b, err := NewCodeBuffer(n)
+	if err != nil {
+		return nil, err
+	}
+	at := 0
+	for _, t := range texts {
+		at += copy(b.mem[at:], t)
+	}
+	return b.Load()
+}
+
+// CodeBuffer is memory, writable for now, that becomes machine code: for
+// code that a caller reads into place itself, such as code from a file,
+// which LoadCode would take through a Go buffer and one more copy. One
+// that MapCode made maps the file instead, and is read-only.
+type CodeBuffer struct {
+	mem []byte // the whole mapping
+	n   int
+}
+
+// NewCodeBuffer maps n bytes, writable and not executable, for code.
+func NewCodeBuffer(n int) (*CodeBuffer, error) {
+	if n <= 0 {
 		return nil, ErrEmptyCode
 	}
 	if err := installHandler(); err != nil {
 		return nil, err
 	}
-	mem, addr, err := mapCode(n, texts)
+	mem, err := mapWritable(n)
 	if err != nil {
 		return nil, err
 	}
-	if err := addSpan(span{lo: addr, hi: addr + uintptr(len(mem)), kind: uint64(TrapNone)}); err != nil {
-		_ = unmap(mem)
+	return &CodeBuffer{mem: mem, n: n}, nil
+}
+
+// MapCode maps n bytes of the file f from offset off, a multiple of the
+// page size, as a CodeBuffer whose bytes are read-only and executable,
+// though registered as code only by Load: for code stored in a file, which
+// then costs neither a copy nor fresh pages, only the page cache's. The
+// mapping is private but shares the file's pages until they are written,
+// which they never are here: a change to the file (as opposed to its
+// replacement by a rename) while the code is in use changes the code, and
+// truncating it makes the code fault. Use it only for files that no one
+// else may write. It fails where the file system forbids executing files
+// (noexec).
+func MapCode(f *os.File, off int64, n int) (*CodeBuffer, error) {
+	if n <= 0 {
+		return nil, ErrEmptyCode
+	}
+	if err := installHandler(); err != nil {
 		return nil, err
 	}
-	return &Executable{mem: mem, addr: addr, len: uintptr(n)}, nil
+	mem, err := mapFile(f.Fd(), off, n)
+	if err != nil {
+		return nil, err
+	}
+	return &CodeBuffer{mem: mem, n: n}, nil
+}
+
+// Bytes returns the buffer's n bytes, to write the code into (or to read,
+// from MapCode). They stay writable until Load or Discard, after which the
+// slice must not be used.
+func (b *CodeBuffer) Bytes() []byte { return b.mem[:b.n] }
+
+// Load makes the buffer's bytes executable and never again writable, and
+// registers them as LoadCode does. The buffer is used up, also on error.
+func (b *CodeBuffer) Load() (*Executable, error) {
+	mem := b.mem
+	b.mem = nil
+	if mem == nil {
+		return nil, fmt.Errorf("%w: code buffer used twice", ErrClosed)
+	}
+	addr := addrOf(mem)
+	if err := seal(mem, b.n); err != nil {
+		_ = unmapCode(mem)
+		return nil, err
+	}
+	if err := addSpan(span{lo: addr, hi: addr + uintptr(len(mem)), kind: uint64(TrapNone)}); err != nil {
+		_ = unmapCode(mem)
+		return nil, err
+	}
+	return &Executable{mem: mem, addr: addr, len: uintptr(b.n)}, nil
+}
+
+// Discard releases a buffer that is not to be loaded; after Load it does
+// nothing.
+func (b *CodeBuffer) Discard() error {
+	mem := b.mem
+	b.mem = nil
+	if mem == nil {
+		return nil
+	}
+	if err := unmapCode(mem); err != nil {
+		return fmt.Errorf("sandbox: unmap code buffer: %w", err)
+	}
+	return nil
 }
 
 // Addr returns the address of the first byte of the code.
@@ -65,6 +146,10 @@ func (c *Executable) Addr() uintptr { return c.addr }
 
 // Len returns the length of the code in bytes.
 func (c *Executable) Len() int { return int(c.len) }
+
+// Code returns the code's bytes, to read (writing them faults) while the
+// code is not closed.
+func (c *Executable) Code() []byte { return c.mem[:c.len] }
 
 // Close releases the code. Runs in progress finish first: the memory is
 // unregistered and unmapped when the last of them returns.
@@ -109,7 +194,7 @@ func (c *Executable) release() error {
 	if err := removeSpan(c.addr, c.addr+uintptr(len(c.mem)), true); err != nil {
 		return err
 	}
-	if err := unmap(c.mem); err != nil {
+	if err := unmapCode(c.mem); err != nil {
 		return fmt.Errorf("sandbox: unmap code: %w", err)
 	}
 	return nil

@@ -25,8 +25,14 @@ func stubAddrs() (trap, exit uintptr) { return 0, 0 }
 
 func installHandler() error { return errUnsupported }
 
-func mapCode(int, [][]byte) ([]byte, uintptr, error) { return nil, 0, errUnsupported }
+func mapWritable(int) ([]byte, error) { return nil, errUnsupported }
+
+func mapFile(uintptr, int64, int) ([]byte, error) { return nil, errUnsupported }
+
+func seal([]byte, int) error { return errUnsupported }
 
 func mapStack(int) ([]byte, error) { return nil, errUnsupported }
 
 func unmap([]byte) error { return nil }
+
+func unmapCode([]byte) error { return nil }

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -225,6 +227,53 @@ func TestLoadCodePieces(t *testing.T) {
 	require.Equal(t, []byte{1, 2, 3, 4, 5, 6, 7, 8}, code.mem[:8])
 }
 
+// TestCodeBuffer checks code written in place: it runs once loaded, its
+// bytes are readable and no longer writable, and a buffer is used once.
+func TestCodeBuffer(t *testing.T) {
+	_, err := NewCodeBuffer(0)
+	require.ErrorIs(t, err, ErrEmptyCode)
+
+	text := genReturn(newGen(t))
+	b, err := NewCodeBuffer(len(text))
+	require.NoError(t, err)
+	require.Len(t, b.Bytes(), len(text))
+	copy(b.Bytes(), text)
+	code, err := b.Load()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = code.Close() })
+	require.Equal(t, text, code.Code())
+	trap, err := runOnce(code, code.Addr(), &Context{}, stack(t))
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, trap)
+	require.Equal(t, "r-xp", mappingPerms(t, code.Addr()))
+
+	_, err = b.Load()
+	require.ErrorIs(t, err, ErrClosed)
+	require.NoError(t, b.Discard(), "a loaded buffer has nothing to discard")
+
+	// Megabytes of code start on a huge-page boundary, and are unmapped
+	// whole.
+	big, err := NewCodeBuffer(3<<20 + 5)
+	require.NoError(t, err)
+	copy(big.Bytes(), text)
+	bigCode, err := big.Load()
+	require.NoError(t, err)
+	require.Zero(t, bigCode.Addr()%hugePage)
+	require.Equal(t, 3<<20+5, bigCode.Len())
+	require.Equal(t, "r-xp", mappingPerms(t, bigCode.Addr()))
+	trap, err = runOnce(bigCode, bigCode.Addr(), &Context{}, stack(t))
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, trap)
+	require.NoError(t, bigCode.Close())
+	require.Equal(t, "", mappingPerms(t, bigCode.Addr()))
+
+	d, err := NewCodeBuffer(100)
+	require.NoError(t, err)
+	require.NoError(t, d.Discard())
+	_, err = d.Load()
+	require.ErrorIs(t, err, ErrClosed)
+}
+
 var sinkArray *[8]uint64
 
 // Generated code may use the registers abi.go gives it, Go's reserved ones
@@ -281,4 +330,37 @@ func TestPoolMemoryIsAGuardRegion(t *testing.T) {
 	p.Put(m)
 	p.Close()
 	require.False(t, guarded(base), "released with the reservation")
+}
+
+// MapCode maps code from a file at a page offset: it runs once loaded,
+// is never writable, and unmaps on Close; an offset off a page fails.
+func TestMapCode(t *testing.T) {
+	text := genReturn(newGen(t))
+	page := os.Getpagesize()
+	path := filepath.Join(t.TempDir(), "code")
+	require.NoError(t, os.WriteFile(path, append(make([]byte, page), text...), 0o600))
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+
+	_, err = MapCode(f, int64(page), 0)
+	require.ErrorIs(t, err, ErrEmptyCode)
+	_, err = MapCode(f, 1, len(text))
+	require.Error(t, err, "offset off a page")
+
+	b, err := MapCode(f, int64(page), len(text))
+	require.NoError(t, err)
+	require.Equal(t, text, b.Bytes())
+	code, err := b.Load()
+	require.NoError(t, err)
+	require.Equal(t, "r-xp", mappingPerms(t, code.Addr()))
+	trap, err := runOnce(code, code.Addr(), &Context{}, stack(t))
+	require.NoError(t, err)
+	require.Equal(t, TrapNone, trap)
+	require.NoError(t, code.Close())
+	require.Equal(t, "", mappingPerms(t, code.Addr()))
+
+	d, err := MapCode(f, int64(page), len(text))
+	require.NoError(t, err)
+	require.NoError(t, d.Discard())
 }

@@ -73,6 +73,11 @@ Flags go before module.wasm: everything after it is the guest's.
                             eager (compile all at once, in the background),
                             sync (compile where a function turns hot, on
                             the spot), no-osr
+  --cache DIR               keep the JIT's machine code in DIR (made 0700 if
+                            missing), so that later runs of the same module
+                            load it instead of compiling it; a bad or stale
+                            entry is compiled again, and a DIR that cannot
+                            be used is a warning, not a failure
   --stats                   print the time of each phase that ran, what the
                             JIT compiled and, on tiered, each function that
                             tiered up, to stderr
@@ -114,6 +119,7 @@ type options struct {
 	inheritEnv bool
 	tier       string
 	tiering    tieringFlag
+	cache      string
 	invoke     string
 	maxMemory  string
 	timeout    time.Duration
@@ -139,6 +145,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.inheritEnv, "inherit-env", false, "")
 	fs.StringVar(&o.tier, "tier", "", "")
 	fs.Var(&o.tiering, "tiering", "")
+	fs.StringVar(&o.cache, "cache", "", "")
 	fs.StringVar(&o.invoke, "invoke", "", "")
 	fs.StringVar(&o.maxMemory, "max-memory", "", "")
 	fs.DurationVar(&o.timeout, "timeout", 0, "")
@@ -160,6 +167,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			return nil, usagef("--tiering tunes --tier tiered, not --tier %s", o.tier)
 		}
 		o.tier = string(terra.TierTiered)
+	}
+	if o.cache != "" && o.tier == string(terra.TierInterp) {
+		return nil, usagef("--cache with --tier interp: the interpreter compiles nothing to keep")
 	}
 	if fs.NArg() == 0 {
 		return nil, usagef("no module given: usage: terra-run [flags] module.wasm [args...]")
@@ -279,6 +289,7 @@ func newRuntime(tier string, cfg terra.Config) (*terra.Runtime, terra.Tier, erro
 type stats struct {
 	phases []phase
 	start  time.Time // of the first phase
+	cache  bool      // with --cache: print the cache's counts
 }
 
 type phase struct {
@@ -334,6 +345,10 @@ func (s *stats) print(w io.Writer, tier terra.Tier, rs terra.RuntimeStats) {
 		}
 		fmt.Fprintln(w)
 	}
+	if s.cache {
+		c := rs.Cache
+		fmt.Fprintf(w, "terra-run: cache: %d hits, %d misses, %d stored, %d errors\n", c.Hits, c.Misses, c.Stores, c.Errors)
+	}
 }
 
 func round(d time.Duration) time.Duration {
@@ -371,7 +386,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return badUsage(err)
 	}
 
-	var cfg terra.Config
+	cfg := terra.Config{CacheDir: o.cache}
 	if o.maxMemory != "" {
 		if cfg.MemoryLimitPages, err = parseMemory(o.maxMemory); err != nil {
 			return badUsage(err)
@@ -435,6 +450,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 
 	var st stats
 	defer func() {
+		if o.cache != "" {
+			// Close waits for the cache's compilation in the background on
+			// a miss under tiered, so that its entry is stored, and
+			// counted.
+			_ = rt.Close()
+			if c := rt.Stats().Cache; c.LastError != nil {
+				fmt.Fprintf(stderr, "terra-run: warning: --cache %s: %v\n", o.cache, c.LastError)
+			}
+		}
 		if o.stats {
 			st.print(stderr, tier, rt.Stats())
 		}
@@ -448,26 +472,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if err != nil {
 		return fail("%v", err)
 	}
-	t0 := time.Now()
-	m, err := wasm.Decode(data, wasm.Features2_0)
-	st.done("decode", t0)
+	cm, err := compileModule(rt, o, data, &st)
 	if err != nil {
-		return fail("%s: %s", o.module, describeDecodeError(data, err))
-	}
-	t0 = time.Now()
-	err = wasm.Validate(m)
-	st.done("validate", t0)
-	if err != nil {
-		return fail("%s: %v", o.module, err)
-	}
-	t0 = time.Now()
-	cm, err := rt.CompileModule(m)
-	st.done("compile", t0)
-	if err != nil {
-		return fail("%s: %v", o.module, err)
+		return fail("%s: %s", o.module, describeCompileError(data, err))
 	}
 
-	t0 = time.Now()
+	t0 := time.Now()
 	w, err := instantiateWASI(ctx, rt, cm, wasiSetup{
 		args:     append([]string{o.module}, o.args...),
 		env:      env,
@@ -524,6 +534,37 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return 0
 }
 
+// compileModule compiles the module in data. With --cache it goes through
+// Runtime.Compile, the path of the compiled-code cache, which decodes and
+// validates too: --stats then times the three as one phase and reports the
+// cache. Otherwise it decodes, validates and compiles in steps, each a
+// phase.
+func compileModule(rt *terra.Runtime, o *options, data []byte, st *stats) (*terra.CompiledModule, error) {
+	if o.cache != "" {
+		t0 := time.Now()
+		cm, err := rt.Compile(context.Background(), data)
+		st.done("compile", t0)
+		st.cache = true
+		return cm, err
+	}
+	t0 := time.Now()
+	m, err := wasm.Decode(data, wasm.Features2_0)
+	st.done("decode", t0)
+	if err != nil {
+		return nil, err
+	}
+	t0 = time.Now()
+	err = wasm.Validate(m)
+	st.done("validate", t0)
+	if err != nil {
+		return nil, err
+	}
+	t0 = time.Now()
+	cm, err := rt.CompileModule(m)
+	st.done("compile", t0)
+	return cm, err
+}
+
 // flagsAfterModule returns a hint if args, which go to the guest, hold
 // flags of terra-run's own, as when --invoke follows the module.
 func flagsAfterModule(args []string) string {
@@ -537,7 +578,7 @@ func flagsAfterModule(args []string) string {
 }
 
 // flagNames are terra-run's flags.
-var flagNames = []string{"dir", "env", "inherit-env", "invoke", "max-memory", "timeout", "tier", "stats", "profile"}
+var flagNames = []string{"dir", "env", "inherit-env", "invoke", "max-memory", "timeout", "tier", "tiering", "cache", "stats", "profile"}
 
 // interpSampleInterval is the --profile sampling period: 1ms, ten times
 // Go's, since guest programs under an interpreter are short and slow.

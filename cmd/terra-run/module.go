@@ -132,3 +132,18 @@ func truncation(data []byte) (string, bool) {
 	}
 	return "", false
 }
+
+// describeCompileError phrases a failure to compile data: a module that
+// does not decode or validate as decoding and validating in steps would,
+// without the API's prefix, and anything else as it is.
+func describeCompileError(data []byte, err error) string {
+	var malformed *wasm.MalformedError
+	var invalid *wasm.InvalidError
+	switch {
+	case errors.As(err, &malformed):
+		return describeDecodeError(data, malformed)
+	case errors.As(err, &invalid):
+		return invalid.Error()
+	}
+	return err.Error()
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -467,4 +468,92 @@ func TestNoPanic(t *testing.T) {
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, exitTrap, ee.ExitCode())
 	assert.Contains(t, stderr.String(), "at divs")
+}
+
+// TestCacheStats runs a program twice with --cache on the default tier: the
+// first run misses and stores the module's code (compiled in the
+// background), the second loads it, as --stats says.
+func TestCacheStats(t *testing.T) {
+	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierTiered}); err != nil {
+		t.Skipf("the tiered engine: %v", err)
+	}
+	dir := filepath.Join(t.TempDir(), "cache")
+	sha := filepath.Join(programs, "c/sha256.wasm")
+	first := runCLI(t, "abc", "--cache", dir, "--stats", sha)
+	require.Equal(t, 0, first.code, "stderr: %s", first.stderr)
+	assert.Regexp(t, `^terra-run: tier tiered: compile \S+, instantiate \S+, run \S+;`, first.stderr)
+	assert.Contains(t, first.stderr, "\nterra-run: cache: 0 hits, 1 misses, 1 stored, 0 errors\n")
+
+	second := runCLI(t, "abc", "--cache", dir, "--stats", sha)
+	require.Equal(t, 0, second.code, "stderr: %s", second.stderr)
+	assert.Equal(t, first.stdout, second.stdout)
+	assert.Contains(t, second.stderr, "\nterra-run: cache: 1 hits, 0 misses, 0 stored, 0 errors\n")
+	// Nothing tiers up: the functions switch to the entry's code, loaded
+	// in the background, perhaps a running loop among them by OSR.
+	assert.Regexp(t, `; tier-ups 0, OSR [01]\n`, second.stderr)
+
+	// --tier jit shares the entries.
+	jit := runCLI(t, "abc", "--tier", "jit", "--cache", dir, "--stats", sha)
+	require.Equal(t, 0, jit.code, "stderr: %s", jit.stderr)
+	assert.Equal(t, first.stdout, jit.stdout)
+	assert.Contains(t, jit.stderr, "\nterra-run: cache: 1 hits, 0 misses, 0 stored, 0 errors\n")
+
+	r := runCLI(t, "", "--tier", "interp", "--cache", dir, sha)
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "--cache with --tier interp")
+}
+
+// TestCacheUnusable: a --cache DIR that cannot be used is a warning, and
+// the program runs.
+func TestCacheUnusable(t *testing.T) {
+	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierTiered}); err != nil {
+		t.Skipf("the tiered engine: %v", err)
+	}
+	file := writeFile(t, "file", nil)
+	r := runCLI(t, "", "--cache", file, "--invoke", "add", filepath.Join(programs, "c/add.wasm"), "1", "2")
+	assert.Equal(t, 0, r.code, "stderr: %s", r.stderr)
+	assert.Equal(t, "3\n", r.stdout)
+	assert.Regexp(t, `^terra-run: warning: --cache `+regexp.QuoteMeta(file)+`: .+\n$`, r.stderr)
+}
+
+// TestCacheProcesses runs terra-run processes at once on one --cache
+// directory: all run the program, and a later process loads the entry
+// they stored.
+func TestCacheProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	if _, err := terra.NewRuntime(terra.Config{Tier: terra.TierTiered}); err != nil {
+		t.Skipf("the tiered engine: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "terra-run")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	dir := t.TempDir()
+	sha := filepath.Join(programs, "c/sha256.wasm")
+	want := runCLI(t, "abc", "--tier", "interp", sha)
+	require.Equal(t, 0, want.code)
+	run := func(tier string) (string, string, error) {
+		cmd := exec.Command(bin, "--tier", tier, "--cache", dir, "--stats", sha)
+		cmd.Stdin = strings.NewReader("abc")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		return stdout.String(), stderr.String(), err
+	}
+	var wg sync.WaitGroup
+	for i := range 4 {
+		tier := []string{"tiered", "jit"}[i%2]
+		wg.Go(func() {
+			stdout, stderr, err := run(tier)
+			assert.NoError(t, err, "%s", stderr)
+			assert.Equal(t, want.stdout, stdout)
+			assert.NotContains(t, stderr, "warning")
+		})
+	}
+	wg.Wait()
+	stdout, stderr, err := run("tiered")
+	require.NoError(t, err, "%s", stderr)
+	assert.Equal(t, want.stdout, stdout)
+	assert.Contains(t, stderr, "\nterra-run: cache: 1 hits, 0 misses, 0 stored, 0 errors\n")
 }

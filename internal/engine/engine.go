@@ -83,10 +83,33 @@ func New(cfg Config, interp Tier, native Native, interpEntry uintptr) *Engine {
 }
 
 // Close stops tiering: it drops the functions queued and waits for those
-// being compiled. Calls may still run, on the code they have.
+// being compiled, and for the background jobs. Calls may still run, on
+// the code they have.
 func (e *Engine) Close() {
 	if e.tierer != nil {
 		e.tierer.close()
+	}
+}
+
+// Background runs job in the background with the lowest priority of the
+// engine's compilations: job calls pause between steps, which returns once
+// no hot function waits for its code or is being compiled, so that job
+// costs hot functions no time and takes a worker's place only when no
+// worker needs it. Close waits for job. Background reports false, and does
+// not run job, without tiering or once the engine is closed.
+func (e *Engine) Background(job func(pause func())) bool {
+	if e.tierer == nil {
+		return false
+	}
+	return e.tierer.background(job)
+}
+
+// Retire tells the interpreter that functions indexes of code, defined
+// functions, may have moved to machine code outside tiering, as when a
+// background job installed a module's code.
+func (e *Engine) Retire(code *store.ModuleCode, indexes []int) {
+	if r, ok := e.interp.(Retirer); ok {
+		r.Retire(code, indexes)
 	}
 }
 
@@ -103,6 +126,16 @@ func (e *Engine) Config() Config { return e.cfg }
 
 // Compile prepares the code of a validated module on the engine's tiers.
 func (e *Engine) Compile(m *wasm.Module) (*store.ModuleCode, error) {
+	return e.CompileWith(m, nil)
+}
+
+// CompileWith is Compile with native, if not nil and the engine has a
+// native tier, in place of that tier's Compile: a compiled-code cache's,
+// which loads the code or compiles and stores it. With tiering, native
+// runs too and may give functions their machine code at once (a cache's
+// hit) or arrange for it in the background; the functions it leaves to the
+// interpreter tier up as usual.
+func (e *Engine) CompileWith(m *wasm.Module, native func(*store.ModuleCode) error) (*store.ModuleCode, error) {
 	code := store.NewCode(m, e.interpEntry)
 	if err := e.interp.Compile(code); err != nil {
 		return nil, err
@@ -113,19 +146,30 @@ func (e *Engine) Compile(m *wasm.Module) (*store.ModuleCode, error) {
 			_ = code.Close()
 			return nil, err
 		}
-	case e.tierer != nil && e.cfg.Tiering.Eager:
+	case e.tierer != nil:
+		if native != nil {
+			if err := native(code); err != nil {
+				_ = code.Close()
+				return nil, err
+			}
+		}
+		if !e.cfg.Tiering.Eager {
+			break
+		}
 		for i := 0; i < len(m.Code); i += maxBatch {
 			indexes := make([]int, 0, maxBatch)
 			for j := i; j < min(i+maxBatch, len(m.Code)); j++ {
-				if code.Counters[j].Hot.CompareAndSwap(false, true) {
+				if code.Interpreted(uint32(j)) && code.Counters[j].Hot.CompareAndSwap(false, true) {
 					indexes = append(indexes, j)
 				}
 			}
 			e.tierer.enqueue(code, indexes...)
 		}
-	case e.tierer != nil:
 	case e.native != nil:
-		if err := e.native.Compile(code); err != nil {
+		if native == nil {
+			native = e.native.Compile
+		}
+		if err := native(code); err != nil {
 			_ = code.Close()
 			return nil, err
 		}

@@ -118,10 +118,12 @@ type tierer struct {
 	retire  Retirer // nil if the interpreter needs no telling
 	workers int
 	mu      sync.Mutex
-	cond    sync.Cond // signalled when running drops, for close
+	cond    sync.Cond // signalled when running or jobs drop, for close and pause
 	queue   []request
 	running int
-	closed  bool
+	// jobs counts the background jobs not finished (see Engine.Background).
+	jobs   int
+	closed bool
 	// inlineEnd is when the last compile on the spot ended, inlineTook
 	// how long it took.
 	inlineEnd  time.Time
@@ -251,14 +253,46 @@ func (t *tierer) take() []request {
 	return batch
 }
 
-// close drops what is queued and waits for the batches being compiled.
+// close drops what is queued and waits for the batches being compiled
+// and for the background jobs.
 func (t *tierer) close() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.closed = true
 	clear(t.queue)
 	t.queue = nil
-	for t.running > 0 {
+	t.cond.Broadcast() // paused jobs may go on
+	for t.running > 0 || t.jobs > 0 {
+		t.cond.Wait()
+	}
+}
+
+// background runs job on a goroutine of its own, unless t is closed.
+func (t *tierer) background(job func(pause func())) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
+	t.jobs++
+	go func() {
+		defer func() {
+			t.mu.Lock()
+			t.jobs--
+			t.cond.Broadcast()
+			t.mu.Unlock()
+		}()
+		job(t.pause)
+	}()
+	return true
+}
+
+// pause waits until no hot function waits for a compiler or is being
+// compiled.
+func (t *tierer) pause() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for len(t.queue) > 0 || t.running > 0 {
 		t.cond.Wait()
 	}
 }

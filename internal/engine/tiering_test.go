@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -188,4 +189,73 @@ func TestTiererClose(t *testing.T) {
 	tr.enqueue(code, 2)
 	require.Equal(t, [][]int{{0}}, n.batches)
 	require.Equal(t, 2, tr.snapshot().Queued)
+}
+
+// blockingNative compiles a batch when release lets it.
+type blockingNative struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (n *blockingNative) Compile(*store.ModuleCode) error { return nil }
+func (n *blockingNative) Invoke(*Call, *store.Instance, *store.Function, []uint64) error {
+	return nil
+}
+func (n *blockingNative) OSREntry(uintptr, uint32) uintptr { return 0 }
+func (n *blockingNative) InvokeOSR(*Call, *store.Function, uintptr, []uint64, []uint64) error {
+	return nil
+}
+func (n *blockingNative) CompileFunctions(*store.ModuleCode, []int) error {
+	n.started <- struct{}{}
+	<-n.release
+	return nil
+}
+
+// A background job's pause holds it while a hot batch is being compiled
+// or waits for a compiler; close waits for the job.
+func TestBackgroundGivesWay(t *testing.T) {
+	n := &blockingNative{started: make(chan struct{}), release: make(chan struct{})}
+	tr := newTierer(n, nil, 1)
+	code := &store.ModuleCode{}
+	tr.enqueue(code, 0)
+	<-n.started // a worker compiles the batch
+	tr.enqueue(code, 1)
+
+	var steps atomic.Int32
+	paused := make(chan struct{})
+	require.True(t, tr.background(func(pause func()) {
+		close(paused)
+		pause()
+		steps.Add(1)
+	}))
+	<-paused
+	time.Sleep(10 * time.Millisecond) // the job would step now if pause let it
+	require.Zero(t, steps.Load(), "a hot batch is being compiled")
+
+	n.release <- struct{}{} // the first batch is done; the second starts
+	<-n.started
+	require.Zero(t, steps.Load(), "a hot batch is being compiled")
+	n.release <- struct{}{}
+
+	tr.close()
+	require.Equal(t, int32(1), steps.Load(), "close waited for the job")
+	require.False(t, tr.background(func(func()) { t.Error("ran after close") }))
+}
+
+// close lets a paused job go on, without the batches it dropped.
+func TestCloseReleasesPausedJobs(t *testing.T) {
+	n := &blockingNative{started: make(chan struct{}), release: make(chan struct{})}
+	tr := newTierer(n, nil, 1)
+	code := &store.ModuleCode{}
+	tr.enqueue(code, 0)
+	<-n.started
+	tr.enqueue(code, 1) // queued, dropped by close
+	done := make(chan struct{})
+	tr.background(func(pause func()) {
+		pause()
+		close(done)
+	})
+	go func() { n.release <- struct{}{} }()
+	tr.close()
+	<-done
 }

@@ -553,8 +553,28 @@ func width(t wasm.ValueType) asm.Width {
 	return asm.W64
 }
 
-// hasPOPCNT and hasSSE41 gate instructions older CPUs lack.
+// hasPOPCNT and hasSSE41 gate instructions older CPUs lack. Every such
+// feature has its bit in Arch.Features.
 var (
 	hasPOPCNT = cpu.X86.HasPOPCNT
 	hasSSE41  = cpu.X86.HasSSE41
 )
+
+// The bits of Arch.Features.
+const (
+	featurePOPCNT = 1 << iota
+	featureSSE41
+)
+
+// Features implements jit.Arch: the features that decide which
+// instructions the backend emits.
+func (Arch) Features() uint64 {
+	var f uint64
+	if hasPOPCNT {
+		f |= featurePOPCNT
+	}
+	if hasSSE41 {
+		f |= featureSSE41
+	}
+	return f
+}

@@ -61,3 +61,19 @@ func TestSlots(t *testing.T) {
 	// the first free one.
 	require.Equal(t, b.slot(4).Disp, b.argArea(5, 0).Disp)
 }
+
+// Each feature that gates an instruction has its own bit in Features, so
+// that code compiled with it is never taken for code compiled without.
+func TestFeatures(t *testing.T) {
+	defer func(p, s bool) { hasPOPCNT, hasSSE41 = p, s }(hasPOPCNT, hasSSE41)
+	seen := map[uint64]string{}
+	for _, c := range []struct {
+		name        string
+		popcnt, sse bool
+	}{{"none", false, false}, {"POPCNT", true, false}, {"SSE4.1", false, true}, {"both", true, true}} {
+		hasPOPCNT, hasSSE41 = c.popcnt, c.sse
+		f := Arch{}.Features()
+		require.NotContains(t, seen, f, "%s has the word of %s", c.name, seen[f])
+		seen[f] = c.name
+	}
+}
