@@ -523,7 +523,7 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 		// A host function, or one that another tier runs: the engine
 		// calls it on the frame's slots.
 		m.budget--
-		if m.budget <= 0 && m.poll(pc, m.inst, m.fn.index) {
+		if m.budget <= 0 && m.poll(pc, m.inst, m.fn.index, false) {
 			return store.TrapInterrupted, nil
 		}
 		n := max(cells(f.Type.Params), cells(f.Type.Results))
@@ -554,7 +554,7 @@ func (m *machine) enter(in *inst, frp unsafe.Pointer, pc int) (store.TrapKind, e
 	}
 	// The call's work, the callee's size, is the callee's.
 	m.budget -= len(callee.code)
-	if m.budget <= 0 && m.poll(pc, f.Instance, f.Index) {
+	if m.budget <= 0 && m.poll(pc, f.Instance, f.Index, false) {
 		return store.TrapInterrupted, nil
 	}
 	if m.depth >= m.maxFrames {

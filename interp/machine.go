@@ -160,7 +160,7 @@ func (m *machine) invoke(f *store.Function, stack []uint64) error {
 		return m.call.Trap(store.TrapStackExhausted, nil)
 	}
 	if m.call.Counting() {
-		m.call.Credit(f.Instance.Code, int(f.Index-f.Instance.Module.NumImportedFuncs), int64(len(fn.code)+callOutWork))
+		m.call.Credit(f.Instance.Code, int(f.Index-f.Instance.Module.NumImportedFuncs), int64(len(fn.code)+callOutWork), false)
 	}
 	copy(m.stack[base:], stack)
 	clear(m.stack[base+int(fn.params) : base+int(fn.locals)])
@@ -278,8 +278,9 @@ func (c *LoweredModule) function(i int) (*function, error) {
 // poll is called when the budget runs out, about every pollPeriod of work:
 // it credits the work to function index (in the function index space) of
 // inst, takes a profile sample when one is due, and reports whether the
-// call was interrupted. pc is the position in the current function.
-func (m *machine) poll(pc int, inst *store.Instance, index uint32) bool {
+// call was interrupted. pc is the position in the current function; loop
+// says that the poll is at a back edge of the current function's loop.
+func (m *machine) poll(pc int, inst *store.Instance, index uint32, loop bool) bool {
 	work := int64(m.period - m.budget)
 	m.budget = m.period
 	c := m.call
@@ -287,7 +288,7 @@ func (m *machine) poll(pc int, inst *store.Instance, index uint32) bool {
 		c.Sample(m.stackTrace(c.SampleBuffer(), m.fn, m.inst, pc))
 	}
 	if c.Counting() {
-		c.Credit(inst.Code, int(index-inst.Module.NumImportedFuncs), work)
+		c.Credit(inst.Code, int(index-inst.Module.NumImportedFuncs), work, loop)
 	}
 	return c.Interrupted()
 }
@@ -298,7 +299,7 @@ func (m *machine) poll(pc int, inst *store.Instance, index uint32) bool {
 // ran it to its end, the function's return, or -1 if the call was
 // interrupted.
 func (m *machine) backEdge(pc int) (int, error) {
-	if m.poll(pc, m.inst, m.fn.index) {
+	if m.poll(pc, m.inst, m.fn.index, true) {
 		return -1, nil
 	}
 	if !m.call.CanOSR() {

@@ -309,15 +309,25 @@ func (t *tierer) snapshot() TieringStats {
 
 // Credit adds work to the counters of defined function index of code and
 // queues the function for compilation when the work reaches the threshold.
-// Tiers call it only when Counting reports true.
-func (c *Call) Credit(code *store.ModuleCode, index int, work int64) {
+// loop says that the work was a loop of the function that is running, at
+// its back edge: only then may a small function compile on the spot (see
+// Tiering.InlineBytes), since the running call moves to its code at once
+// by OSR; a call that turns its callee hot goes on in the interpreter
+// while the callee compiles in the background, which costs that call
+// nothing when the call is short. Tiers call Credit only when Counting
+// reports true.
+func (c *Call) Credit(code *store.ModuleCode, index int, work int64, loop bool) {
 	e := c.engine
 	ctr := &code.Counters[index]
 	if ctr.Work.Add(work) < e.cfg.Tiering.Threshold || e.tierer == nil || e.cfg.Tiering.ForceOSR ||
 		!ctr.Hot.CompareAndSwap(false, true) {
 		return
 	}
-	e.tierer.hot(code, index, e.cfg.Tiering.Sync, e.cfg.Tiering.InlineBytes)
+	inline := 0
+	if loop && c.CanOSR() {
+		inline = e.cfg.Tiering.InlineBytes
+	}
+	e.tierer.hot(code, index, e.cfg.Tiering.Sync, inline)
 }
 
 // CanOSR reports whether OSR may move frames to machine code.

@@ -259,3 +259,34 @@ func TestCloseReleasesPausedJobs(t *testing.T) {
 	tr.close()
 	<-done
 }
+
+// TestCreditInlineOnlyAtLoops: a function that turns hot at its own loop's
+// back edge compiles on the spot, since the running call moves to its code
+// by OSR; one that a call turns hot compiles in the background, and so
+// does one whose loop turns it hot when OSR is off.
+func TestCreditInlineOnlyAtLoops(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		loop, osr  bool
+		wantInline int
+	}{
+		{"loop", true, true, 1},
+		{"call", false, true, 0},
+		{"loop without OSR", true, false, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n := &fakeNative{}
+			e := New(Config{Tiering: Tiering{Threshold: 100, Workers: 1, OSR: c.osr, InlineBytes: 4096}}, n, n, 1)
+			defer e.Close()
+			call := &Call{engine: e}
+			code := moduleCode(100)
+			call.Credit(code, 0, 99, c.loop)
+			require.Zero(t, e.TieringStats().Queued, "below the threshold")
+			call.Credit(code, 0, 1, c.loop)
+			waitIdle(e.tierer)
+			s := e.TieringStats()
+			require.Equal(t, 1, s.Compiled)
+			require.Equal(t, c.wantInline, s.Inline)
+		})
+	}
+}
