@@ -49,12 +49,11 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// defaultTier is the JIT where terra has one: a deploy compiles the app to
-// machine code, so that every request, each in a fresh instance, runs it
-// from its first instruction. The tiered engine, which pays off where one
-// process runs long, served the C hello example 20% fewer requests per
-// second with twice the p99 (bench/peers/edge, -tier tiered against -tier
-// jit, in the same hour).
+// defaultTier is the JIT where terra has one: the pipeline compiles an
+// app to machine code when it deploys it, so that even the first requests,
+// each in a fresh instance, run native code, and no compiler competes with
+// requests for the processors. Once its hot functions have compiled, the
+// tiered engine serves as fast (bench/peers/edge, -tier tiered).
 func defaultTier() terra.Tier {
 	if terra.BestTier() == terra.TierInterp {
 		return terra.TierInterp
