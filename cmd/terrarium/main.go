@@ -136,6 +136,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		},
 		Token:       token,
 		Tier:        terra.Tier(*tier),
+		CacheDir:    filepath.Join(*data, "codecache"),
 		Limits:      lim,
 		Concurrency: *concurrency,
 		MaxInFlight: *inFlight,

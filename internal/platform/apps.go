@@ -73,6 +73,7 @@ func (s *Server) load(ctx context.Context, e *entry, l appstore.Limits, version 
 		Version:  version,
 		Tier:     s.cfg.Tier,
 		Tiering:  s.cfg.Tiering,
+		CacheDir: s.cfg.CacheDir,
 		Limits:   lim,
 		Gate:     gate,
 		Logger:   s.log,

@@ -48,6 +48,9 @@ type Config struct {
 	Tier terra.Tier
 	// Tiering configures terra.TierTiered.
 	Tiering terra.Tiering
+	// CacheDir, if set, is where apps' machine code is kept between
+	// restarts (serve.Options.CacheDir).
+	CacheDir string
 	// Limits are the default limits of an app's requests (see
 	// serve.DefaultLimits); an app's own, set at deploy, replace them.
 	Limits serve.Limits

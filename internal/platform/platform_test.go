@@ -151,6 +151,43 @@ func TestTieringMetrics(t *testing.T) {
 	require.Contains(t, out, `terrarium_osr_entries_total{app="w",version="1"}`)
 }
 
+// TestCodeCacheAcrossRestarts: a server started again on the same store and
+// cache directory loads its apps' machine code instead of compiling it.
+func TestCodeCacheAcrossRestarts(t *testing.T) {
+	if terra.BestTier() == terra.TierInterp {
+		t.Skip("no JIT on this platform: nothing to cache")
+	}
+	dir := t.TempDir()
+	store, err := appstore.Open(filepath.Join(dir, "store"))
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	cfg := Config{Store: store, Token: token, Tier: terra.TierJIT, CacheDir: filepath.Join(dir, "codecache")}
+	first, err := New(context.Background(), cfg)
+	require.NoError(t, err)
+	hs := httptest.NewServer(first.Handler())
+	s := &testServer{Server: first, url: hs.URL}
+	_, status, body := s.deploy(t, "w", tartest.Files(t, "hello.wasm", string(readyWasm(t))))
+	require.Equal(t, 200, status, body)
+	cache := func(srv *Server) terra.CacheStats {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return srv.apps["w"].current.Load().Cache()
+	}
+	require.Equal(t, 1, cache(first).Misses)
+	require.Equal(t, 1, cache(first).Stores)
+	hs.Close()
+	first.Close()
+
+	second, err := New(context.Background(), cfg)
+	require.NoError(t, err)
+	t.Cleanup(second.Close)
+	hs = httptest.NewServer(second.Handler())
+	t.Cleanup(hs.Close)
+	code, out := get(t, hs.URL+"/w/")
+	require.Equal(t, 200, code, out)
+	require.Equal(t, terra.CacheStats{Hits: 1}, cache(second))
+}
+
 // TestReadyWasm deploys a ready module, shows and lists it, deletes it.
 func TestReadyWasm(t *testing.T) {
 	s := newServer(t, nil)

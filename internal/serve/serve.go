@@ -108,6 +108,10 @@ type Options struct {
 	Tier terra.Tier
 	// Tiering configures terra.TierTiered.
 	Tiering terra.Tiering
+	// CacheDir, if set, keeps the module's machine code between processes
+	// (terra.Config.CacheDir), so that a restarted server loads it instead
+	// of compiling it again.
+	CacheDir string
 	// Limits bound each request; see DefaultLimits.
 	Limits Limits
 	// Gate bounds concurrency; nil means a gate of its own of 64 slots.
@@ -148,7 +152,7 @@ func Load(ctx context.Context, wasmBytes []byte, opt Options) (*App, error) {
 	// A runtime per version: its memory limit is the app's, and its share
 	// of the process's memory reservations is bounded by the app's
 	// concurrency, so that no app starves the others.
-	rt, err := terra.NewRuntime(terra.Config{Tier: opt.Tier, Tiering: opt.Tiering, MemoryLimitPages: opt.Limits.MemoryPages,
+	rt, err := terra.NewRuntime(terra.Config{Tier: opt.Tier, Tiering: opt.Tiering, CacheDir: opt.CacheDir, MemoryLimitPages: opt.Limits.MemoryPages,
 		MaxMemories: opt.Gate.Cap() + 8})
 	if err != nil {
 		return nil, err
@@ -197,6 +201,9 @@ func Load(ctx context.Context, wasmBytes []byte, opt Options) (*App, error) {
 // Tiering returns what the tiered engine did for this version so far: the
 // functions that moved to machine code as requests ran them.
 func (a *App) Tiering() terra.TieringStats { return a.rt.Stats().Tiering }
+
+// Cache returns what the compiled-code cache did for this version.
+func (a *App) Cache() terra.CacheStats { return a.rt.Stats().Cache }
 
 // Version returns the app's version that this is.
 func (a *App) Version() int { return a.opt.Version }
