@@ -68,8 +68,11 @@ loop:
 			if uint32(*at(frp, in.b)) != 0 {
 				if in.imm&backEdge != 0 {
 					if m.budget -= pc - int(in.a); m.budget <= 0 {
-						pc = int(in.a)
-						goto backEdge
+						if pc = m.backEdgeAt(int(in.a)); pc < 0 {
+							break loop
+						}
+						mem = m.mem
+						continue
 					}
 				}
 				pc = int(in.a)
@@ -78,8 +81,11 @@ loop:
 			if uint32(*at(frp, in.b)) == 0 {
 				if in.imm&backEdge != 0 {
 					if m.budget -= pc - int(in.a); m.budget <= 0 {
-						pc = int(in.a)
-						goto backEdge
+						if pc = m.backEdgeAt(int(in.a)); pc < 0 {
+							break loop
+						}
+						mem = m.mem
+						continue
 					}
 				}
 				pc = int(in.a)
@@ -125,8 +131,11 @@ loop:
 			if taken != (in.imm&negate != 0) {
 				if in.imm&backEdge != 0 {
 					if m.budget -= pc - int(in.a); m.budget <= 0 {
-						pc = int(in.a)
-						goto backEdge
+						if pc = m.backEdgeAt(int(in.a)); pc < 0 {
+							break loop
+						}
+						mem = m.mem
+						continue
 					}
 				}
 				pc = int(in.a)
@@ -140,7 +149,10 @@ loop:
 		case opBrBack:
 			m.budget -= pc - int(in.a)
 			if pc = int(in.a); m.budget <= 0 {
-				goto backEdge
+				if pc = m.backEdgeAt(pc); pc < 0 {
+					break loop
+				}
+				mem = m.mem
 			}
 		case opReturn:
 			if in.c == 1 {
@@ -475,18 +487,13 @@ loop:
 				break loop
 			}
 		}
-		continue
-	backEdge:
-		// The budget ran out on a branch back to the loop header at pc:
-		// a loop iteration's work is the loop's size.
-		if next, err := m.backEdge(pc); err != nil {
-			return err
-		} else if next < 0 {
-			trap = store.TrapInterrupted
-			break loop
-		} else {
-			pc, mem = next, m.mem
-		}
+	}
+	if pc < 0 {
+		// Left at a back edge: interrupted, or the rest of the call ran
+		// in machine code and failed.
+		err := m.backErr
+		m.backErr = nil
+		return err
 	}
 	return m.trap(trap, m.fn, m.inst, pc)
 }

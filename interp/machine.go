@@ -69,6 +69,8 @@ type state struct {
 	interpEntry uintptr
 	// results receives the results of an on-stack replacement.
 	results []uint64
+	// backErr is what run returns after backEdgeAt left the loop.
+	backErr error
 	// period is the budget a poll restores: pollPeriod, or 1 to force
 	// on-stack replacement, with forceOSR set.
 	period   int
@@ -322,6 +324,25 @@ func (m *machine) backEdge(pc int) (int, error) {
 	copy(m.stack[m.fp:], results)
 	m.mem = memOf(m.inst)
 	return fn.ret, nil
+}
+
+// backEdgeAt is backEdge for the dispatch loop, at a branch back to the
+// loop header at pc whose work ran the budget out (a loop iteration's work
+// is the loop's size): it returns where to go on, or -1 with m.backErr set
+// to the error to return (an interruption's trap, or what the rest of the
+// call did in machine code). Kept out of the loop, so that the loop's
+// registers stay as they are on its hot paths.
+func (m *machine) backEdgeAt(pc int) int {
+	next, err := m.backEdge(pc)
+	switch {
+	case err != nil:
+		m.backErr = err
+		return -1
+	case next < 0:
+		m.backErr = m.trap(store.TrapInterrupted, m.fn, m.inst, pc)
+		return -1
+	}
+	return next
 }
 
 // resultBuf returns a buffer of n cells for the results of an OSR.
