@@ -5,6 +5,7 @@
 package jit
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
@@ -305,7 +306,7 @@ func (t *Tier) compile(m *wasm.Module, indexes []int, workers int, pause func())
 			mod.funcs = append(mod.funcs, f)
 		}
 	}
-	slices.SortFunc(mod.funcs, func(a, b compiledFunc) int { return cmpAddr(a.start, b.start) })
+	slices.SortFunc(mod.funcs, func(a, b compiledFunc) int { return cmp.Compare(a.start, b.start) })
 	t.record(stats, start)
 	return mod, nil
 }
@@ -417,7 +418,7 @@ func (t *Tier) register(m *Module) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	mods := slices.Clone(*t.modules.Load())
-	i, _ := slices.BinarySearchFunc(mods, m.lo, func(x *Module, lo uintptr) int { return cmpAddr(x.lo, lo) })
+	i, _ := slices.BinarySearchFunc(mods, m.lo, func(x *Module, lo uintptr) int { return cmp.Compare(x.lo, lo) })
 	mods = slices.Insert(mods, i, m)
 	t.modules.Store(&mods)
 }
@@ -429,20 +430,10 @@ func (t *Tier) unregister(m *Module) {
 	t.modules.Store(&mods)
 }
 
-func cmpAddr(a, b uintptr) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // lookup finds the compiled function containing pc and the site at pc.
 func (t *Tier) lookup(pc uintptr) (*Module, *compiledFunc, *Site) {
 	mods := *t.modules.Load()
-	i, found := slices.BinarySearchFunc(mods, pc, func(m *Module, pc uintptr) int { return cmpAddr(m.lo, pc) })
+	i, found := slices.BinarySearchFunc(mods, pc, func(m *Module, pc uintptr) int { return cmp.Compare(m.lo, pc) })
 	if !found {
 		i--
 	}
@@ -450,7 +441,7 @@ func (t *Tier) lookup(pc uintptr) (*Module, *compiledFunc, *Site) {
 		return nil, nil, nil
 	}
 	m := mods[i]
-	j, found := slices.BinarySearchFunc(m.funcs, pc, func(f compiledFunc, pc uintptr) int { return cmpAddr(f.start, pc) })
+	j, found := slices.BinarySearchFunc(m.funcs, pc, func(f compiledFunc, pc uintptr) int { return cmp.Compare(f.start, pc) })
 	if !found {
 		j--
 	}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -68,7 +69,7 @@ func addSpan(s span) error {
 	tableMu.Lock()
 	defer tableMu.Unlock()
 	spans := currentTable().spans
-	i, _ := slices.BinarySearchFunc(spans, s.lo, func(e span, lo uintptr) int { return cmpAddr(e.lo, lo) })
+	i, _ := slices.BinarySearchFunc(spans, s.lo, func(e span, lo uintptr) int { return cmp.Compare(e.lo, lo) })
 	if (i > 0 && spans[i-1].hi > s.lo) || (i < len(spans) && spans[i].lo < s.hi) {
 		return fmt.Errorf("%w: [%#x, %#x)", ErrOverlap, s.lo, s.hi)
 	}
@@ -82,22 +83,12 @@ func removeSpan(lo, hi uintptr, code bool) error {
 	tableMu.Lock()
 	defer tableMu.Unlock()
 	spans := currentTable().spans
-	i, found := slices.BinarySearchFunc(spans, lo, func(e span, lo uintptr) int { return cmpAddr(e.lo, lo) })
+	i, found := slices.BinarySearchFunc(spans, lo, func(e span, lo uintptr) int { return cmp.Compare(e.lo, lo) })
 	if !found || spans[i].hi != hi || (spans[i].kind == uint64(TrapNone)) != code {
 		return fmt.Errorf("%w: [%#x, %#x)", ErrNotRegistered, lo, hi)
 	}
 	publish(&spanTable{spans: slices.Delete(slices.Clone(spans), i, i+1)})
 	return nil
-}
-
-func cmpAddr(a, b uintptr) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // RegisterGuard makes a fault of generated code at an address in [lo, hi) a

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -12,7 +13,7 @@ import (
 // it.
 func lookupSpan(addr uintptr) (span, bool) {
 	spans := currentTable().spans
-	i, found := slices.BinarySearchFunc(spans, addr, func(e span, a uintptr) int { return cmpAddr(e.lo, a) })
+	i, found := slices.BinarySearchFunc(spans, addr, func(e span, a uintptr) int { return cmp.Compare(e.lo, a) })
 	if !found {
 		i--
 	}
@@ -51,7 +52,7 @@ func TestSpanTable(t *testing.T) {
 		require.False(t, ok, "%#x", addr)
 	}
 	spans := currentTable().spans
-	require.True(t, slices.IsSortedFunc(spans, func(x, y span) int { return cmpAddr(x.lo, y.lo) }))
+	require.True(t, slices.IsSortedFunc(spans, func(x, y span) int { return cmp.Compare(x.lo, y.lo) }))
 
 	require.ErrorIs(t, removeSpan(a.lo, a.hi, true), ErrNotRegistered, "a guard is not code")
 	require.ErrorIs(t, removeSpan(b.lo, b.hi, false), ErrNotRegistered, "code is not a guard")
