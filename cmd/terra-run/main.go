@@ -269,11 +269,10 @@ func parseMemory(s string) (uint32, error) {
 // newRuntime makes the runtime for the tier: the named one, or the best
 // one this build of terra has.
 func newRuntime(tier string, cfg terra.Config) (*terra.Runtime, terra.Tier, error) {
+	if tier == "" {
+		tier = string(terra.BestTier())
+	}
 	switch tier {
-	case "":
-		cfg.Tier = terra.BestTier()
-		rt, err := terra.NewRuntime(cfg)
-		return rt, cfg.Tier, err
 	case string(terra.TierInterp), string(terra.TierJIT), string(terra.TierTiered):
 		cfg.Tier = terra.Tier(tier)
 		rt, err := terra.NewRuntime(cfg)
