@@ -22,6 +22,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -288,11 +289,27 @@ func (a *App) serve(w *statusWriter, r *http.Request, scriptName, pathInfo strin
 			a.release()
 		}
 	}()
+	// A client that sends its body slowly holds one of the app's slots
+	// meanwhile: the body must arrive within the request's time limit.
+	rc := http.NewResponseController(w)
+	if lim.Timeout > 0 {
+		_ = rc.SetReadDeadline(time.Now().Add(lim.Timeout)) // unsupported only off a real connection
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, lim.MaxRequestBytes))
+	if err == nil {
+		// Past a failed read the deadline stays, so that net/http does not
+		// wait for the rest of the body either.
+		_ = rc.SetReadDeadline(time.Time{})
+	}
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			a.refuse(w, http.StatusRequestEntityTooLarge, "request_size",
 				fmt.Sprintf("request body larger than the app's limit of %d bytes", lim.MaxRequestBytes))
+			return
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			a.refuse(w, http.StatusRequestTimeout, "request_body_timeout",
+				fmt.Sprintf("the request's body did not arrive within the app's time limit of %v", lim.Timeout))
 			return
 		}
 		a.log.Info("reading the request body", "err", err)

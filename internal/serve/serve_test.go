@@ -1,9 +1,11 @@
 package serve
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -192,6 +194,30 @@ func TestConcurrencyLimit(t *testing.T) {
 	code, _, _ = get(t, s.URL+"/busy/")
 	require.Equal(t, 200, code)
 	require.Equal(t, []string{"concurrency"}, obs.limits)
+}
+
+// TestSlowBody: a client that announces a body and stalls does not keep the
+// app's only slot past the request's time limit: it gets 408, and the next
+// request is served.
+func TestSlowBody(t *testing.T) {
+	obs := &observer{}
+	lim := DefaultLimits
+	lim.Timeout = 300 * time.Millisecond
+	app := load(t, buildC(t, "cgi"), Options{Name: "slow", Gate: NewGate(1), Observer: obs, Limits: lim})
+	s := server(t, app, "slow")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "POST /slow/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab")
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	require.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
+	require.Contains(t, string(b), "did not arrive within the app's time limit of 300ms")
+	code, _, _ := get(t, s.URL+"/slow/")
+	require.Equal(t, 200, code)
+	require.Equal(t, []string{"request_body_timeout"}, obs.limits)
 }
 
 // TestIsolation: while one request loops, another app, and the same app,

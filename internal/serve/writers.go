@@ -133,6 +133,10 @@ func (s *statusWriter) Write(p []byte) (int, error) {
 	return s.ResponseWriter.Write(p)
 }
 
+// Unwrap gives http.ResponseController the connection's writer, for its
+// read deadline.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 // Status returns the status sent, 200 if none was set.
 func (s *statusWriter) Status() int {
 	if s.status == 0 {
